@@ -1,0 +1,106 @@
+/**
+ * The contract every compute backend fulfils.
+ *
+ * Matrices are contiguous and row-major. `gemm` computes
+ * `C = alpha * op(A) @ op(B) + beta * C` where `op(X)` is `X` or its transpose,
+ * `op(A)` is `m x k`, `op(B)` is `k x n` and `C` is `m x n`.
+ *
+ * @module
+ */
+
+/** The floating-point arrays a kernel accepts. */
+export type FloatArray = Float32Array | Float64Array;
+
+/** Element type of a kernel call. */
+export type KernelDType = "float32" | "float64";
+
+/** Arguments of one matrix product, BLAS-style but with implicit (contiguous) leading dimensions. */
+export interface GemmCall {
+  /** Read `A` as its transpose: `A` is stored `k x m`. */
+  transA: boolean;
+  /** Read `B` as its transpose: `B` is stored `n x k`. */
+  transB: boolean;
+  /** Rows of `op(A)` and of `C`. */
+  m: number;
+  /** Columns of `op(B)` and of `C`. */
+  n: number;
+  /** Columns of `op(A)`, rows of `op(B)`. */
+  k: number;
+  /** Scale of the product. */
+  alpha: number;
+  /** Left operand, `m*k` elements. */
+  a: FloatArray;
+  /** Right operand, `k*n` elements. */
+  b: FloatArray;
+  /** Scale of the existing `C`; `0` ignores C's old contents (even NaN), as BLAS does. */
+  beta: number;
+  /** Output, `m*n` elements, same element type as `a` and `b`. */
+  c: FloatArray;
+}
+
+/** A compute backend. */
+export interface Backend {
+  /** Registry name, e.g. `"js"` or `"blas"`. */
+  readonly name: string;
+  /** Whether this backend computes in the given element type. */
+  supports(dtype: KernelDType): boolean;
+  /** Runs one matrix product synchronously (see {@link GemmCall}). */
+  gemm(call: GemmCall): void;
+}
+
+/** How a backend is made: `create` throws an Error whose message says why it is unavailable. */
+export interface BackendFactory {
+  /** Registry name. */
+  readonly name: string;
+  /** One line for `listBackends()`. */
+  readonly description: string;
+  /** Builds the backend (may load libraries or start workers); throws when unavailable. */
+  create(): Backend;
+}
+
+/** What `listBackends()` reports about one backend. */
+export interface BackendInfo {
+  /** Registry name. */
+  name: string;
+  /** One-line description. */
+  description: string;
+  /** Whether it loaded. */
+  available: boolean;
+  /** Why it is unavailable (absent when available). */
+  reason?: string;
+  /** Whether it is the selected backend. */
+  selected: boolean;
+}
+
+/** The dtype of a kernel array. */
+export function dtypeOf(x: FloatArray): KernelDType {
+  return x instanceof Float32Array ? "float32" : "float64";
+}
+
+/**
+ * Checks the sizes and element types of a gemm call and throws a message naming them.
+ * Backends call this before touching memory.
+ */
+export function validateGemm(call: GemmCall): void {
+  const { m, n, k, a, b, c } = call;
+  for (const [name, v] of [["m", m], ["n", n], ["k", k]] as const) {
+    if (!Number.isInteger(v) || v < 0) {
+      throw new RangeError(`gemm: ${name} must be a non-negative integer, got ${v}`);
+    }
+  }
+  if (a.length < m * k) {
+    throw new RangeError(`gemm: A has ${a.length} elements, needs m*k = ${m}*${k} = ${m * k}`);
+  }
+  if (b.length < k * n) {
+    throw new RangeError(`gemm: B has ${b.length} elements, needs k*n = ${k}*${n} = ${k * n}`);
+  }
+  if (c.length < m * n) {
+    throw new RangeError(`gemm: C has ${c.length} elements, needs m*n = ${m}*${n} = ${m * n}`);
+  }
+  const dt = dtypeOf(c);
+  if (dtypeOf(a) !== dt || dtypeOf(b) !== dt) {
+    throw new TypeError(
+      `gemm: mixed element types A ${dtypeOf(a)}, B ${dtypeOf(b)}, C ${dt}; convert first`,
+    );
+  }
+}

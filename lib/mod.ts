@@ -1,0 +1,17 @@
+/**
+ * Deep learning from scratch in Deno: the public API.
+ *
+ * ```ts
+ * import { defaultRng, Linear, ReLU, Sequential, tensor } from "./lib/mod.ts";
+ * ```
+ *
+ * @module
+ */
+export * from "./tensor/mod.ts";
+export {
+  type Backend,
+  type BackendInfo,
+  getBackend,
+  listBackends,
+  setBackend,
+} from "../kernels/mod.ts";

@@ -1,0 +1,354 @@
+/**
+ * Element-wise operations with NumPy broadcasting: arithmetic, comparisons, `where`, unary math.
+ *
+ * Broadcasting is done without materialising the broadcast operands: each operand gets stride 0 along
+ * the dimensions where it has size 1, adjacent dimensions that are contiguous in all operands are merged,
+ * and an op-specific loop runs over the innermost run. That keeps the inner loops monomorphic and tight
+ * (no per-element closure calls).
+ *
+ * @module
+ */
+import {
+  allocate,
+  type DType,
+  shapeSize,
+  shapeStr,
+  stridesOf,
+  Tensor,
+  type TensorData,
+} from "./tensor.ts";
+
+/** A tensor or a plain number (a 0-d operand that takes the other operand's dtype). */
+export type Operand = Tensor | number;
+
+/** The result dtype of combining two operands: float64 unless every tensor operand is float32. */
+export function resultDType(...xs: Operand[]): DType {
+  let sawTensor = false;
+  for (const x of xs) {
+    if (x instanceof Tensor) {
+      sawTensor = true;
+      if (x.dtype === "float64") return "float64";
+    }
+  }
+  return sawTensor ? "float32" : "float64";
+}
+
+/**
+ * The broadcast shape of several shapes (NumPy rules: align right; sizes equal or 1).
+ * @throws RangeError naming the operation and every shape.
+ */
+export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): number[] {
+  const ndim = Math.max(0, ...shapes.map((s) => s.length));
+  const out = new Array<number>(ndim).fill(1);
+  for (const s of shapes) {
+    for (let i = 0; i < s.length; i++) {
+      const o = ndim - s.length + i;
+      const d = s[i];
+      if (d === out[o] || d === 1) continue;
+      if (out[o] === 1) out[o] = d;
+      else {
+        throw new RangeError(
+          `${op}: operands could not be broadcast together with shapes ${
+            shapes.map(shapeStr).join(" ")
+          }`,
+        );
+      }
+    }
+  }
+  return out;
+}
+
+function asTensor(x: Operand): Tensor {
+  return x instanceof Tensor ? x : new Tensor(new Float64Array([x]), []);
+}
+
+/** Strides of `shape` read inside the broadcast `outShape` (0 where broadcast). */
+function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+  const own = stridesOf(shape);
+  const lead = outShape.length - shape.length;
+  return outShape.map((_, i) => (i < lead || shape[i - lead] === 1 ? 0 : own[i - lead]));
+}
+
+/** Merges adjacent dimensions that are contiguous for every operand, to lengthen the inner loop. */
+function coalesce(shape: number[], strides: number[][]): { shape: number[]; strides: number[][] } {
+  const outShape: number[] = [];
+  const outStrides: number[][] = strides.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const last = outShape.length - 1;
+    const mergeable = last >= 0 &&
+      strides.every((s, k) => outStrides[k][last] === s[d] * shape[d]);
+    if (mergeable) {
+      outShape[last] *= shape[d];
+      strides.forEach((s, k) => (outStrides[k][last] = s[d]));
+    } else {
+      outShape.push(shape[d]);
+      strides.forEach((s, k) => outStrides[k].push(s[d]));
+    }
+  }
+  return { shape: outShape, strides: outStrides };
+}
+
+/**
+ * Calls `row(offsets, n, innerStrides)` once per innermost run of the broadcast iteration space,
+ * with each operand's starting offset. The output (operand 0) is contiguous.
+ */
+function forEachRow(
+  outShape: readonly number[],
+  operandStrides: number[][],
+  row: (offsets: number[], n: number, strides: number[]) => void,
+): void {
+  if (shapeSize(outShape) === 0) return;
+  const c = coalesce([...outShape], operandStrides);
+  const nd = c.shape.length;
+  if (nd === 0) {
+    row(operandStrides.map(() => 0), 1, operandStrides.map(() => 0));
+    return;
+  }
+  const inner = c.shape[nd - 1];
+  const innerStrides = c.strides.map((s) => s[nd - 1]);
+  const offsets = operandStrides.map(() => 0);
+  const counter = new Array<number>(nd - 1).fill(0);
+  const rows = shapeSize(c.shape) / inner;
+  for (let r = 0; r < rows; r++) {
+    row(offsets, inner, innerStrides);
+    // Advance the multi-index of the outer dimensions like an odometer.
+    for (let d = nd - 2; d >= 0; d--) {
+      counter[d]++;
+      for (let k = 0; k < offsets.length; k++) offsets[k] += c.strides[k][d];
+      if (counter[d] < c.shape[d]) break;
+      for (let k = 0; k < offsets.length; k++) offsets[k] -= c.strides[k][d] * c.shape[d];
+      counter[d] = 0;
+    }
+  }
+}
+
+/** The inner loop of a binary op: out[o+i] = f(a[ia + i*sa], b[ib + i*sb]) for i < n. */
+type BinaryRow = (
+  out: TensorData,
+  o: number,
+  a: TensorData,
+  ia: number,
+  sa: number,
+  b: TensorData,
+  ib: number,
+  sb: number,
+  n: number,
+) => void;
+
+function binary(op: string, x: Operand, y: Operand, rowKernel: BinaryRow): Tensor {
+  const a = asTensor(x), b = asTensor(y);
+  const shape = broadcastShapes(op, a.shape, b.shape);
+  const out = allocate(resultDType(x, y), shapeSize(shape));
+  const strides = [
+    stridesOf(shape),
+    broadcastStrides(a.shape, shape),
+    broadcastStrides(b.shape, shape),
+  ];
+  forEachRow(shape, strides, (off, n, s) => {
+    rowKernel(out, off[0], a.data, off[1], s[1], b.data, off[2], s[2], n);
+  });
+  return new Tensor(out, shape);
+}
+
+/** `a + b` element-wise with broadcasting, like `np.add`. */
+export function add(a: Operand, b: Operand): Tensor {
+  return binary("add", a, b, (out, o, x, ix, sx, y, iy, sy, n) => {
+    for (let i = 0; i < n; i++, ix += sx, iy += sy) out[o + i] = x[ix] + y[iy];
+  });
+}
+
+/** `a - b` element-wise with broadcasting, like `np.subtract`. */
+export function sub(a: Operand, b: Operand): Tensor {
+  return binary("sub", a, b, (out, o, x, ix, sx, y, iy, sy, n) => {
+    for (let i = 0; i < n; i++, ix += sx, iy += sy) out[o + i] = x[ix] - y[iy];
+  });
+}
+
+/** `a * b` element-wise with broadcasting, like `np.multiply`. */
+export function mul(a: Operand, b: Operand): Tensor {
+  return binary("mul", a, b, (out, o, x, ix, sx, y, iy, sy, n) => {
+    for (let i = 0; i < n; i++, ix += sx, iy += sy) out[o + i] = x[ix] * y[iy];
+  });
+}
+
+/** `a / b` element-wise with broadcasting (IEEE: x/0 is ±inf or nan), like `np.divide`. */
+export function div(a: Operand, b: Operand): Tensor {
+  return binary("div", a, b, (out, o, x, ix, sx, y, iy, sy, n) => {
+    for (let i = 0; i < n; i++, ix += sx, iy += sy) out[o + i] = x[ix] / y[iy];
+  });
+}
+
+/** `a ** b` element-wise with broadcasting, like `np.power` on floats. */
+export function pow(a: Operand, b: Operand): Tensor {
+  return binary("pow", a, b, (out, o, x, ix, sx, y, iy, sy, n) => {
+    for (let i = 0; i < n; i++, ix += sx, iy += sy) out[o + i] = x[ix] ** y[iy];
+  });
+}
+
+/** Element-wise maximum, NaN-propagating like `np.maximum`. */
+export function maximum(a: Operand, b: Operand): Tensor {
+  return binary("maximum", a, b, (out, o, x, ix, sx, y, iy, sy, n) => {
+    for (let i = 0; i < n; i++, ix += sx, iy += sy) {
+      const u = x[ix], v = y[iy];
+      out[o + i] = u > v || u !== u ? u : v;
+    }
+  });
+}
+
+/** Element-wise minimum, NaN-propagating like `np.minimum`. */
+export function minimum(a: Operand, b: Operand): Tensor {
+  return binary("minimum", a, b, (out, o, x, ix, sx, y, iy, sy, n) => {
+    for (let i = 0; i < n; i++, ix += sx, iy += sy) {
+      const u = x[ix], v = y[iy];
+      out[o + i] = u < v || u !== u ? u : v;
+    }
+  });
+}
+
+/** `a > b` as a 0/1 mask (NumPy returns booleans; 0/1 floats multiply straight into gradients). */
+export function greater(a: Operand, b: Operand): Tensor {
+  return binary("greater", a, b, (out, o, x, ix, sx, y, iy, sy, n) => {
+    for (let i = 0; i < n; i++, ix += sx, iy += sy) out[o + i] = x[ix] > y[iy] ? 1 : 0;
+  });
+}
+
+/** `a >= b` as a 0/1 mask. */
+export function greaterEqual(a: Operand, b: Operand): Tensor {
+  return binary("greaterEqual", a, b, (out, o, x, ix, sx, y, iy, sy, n) => {
+    for (let i = 0; i < n; i++, ix += sx, iy += sy) out[o + i] = x[ix] >= y[iy] ? 1 : 0;
+  });
+}
+
+/** `a < b` as a 0/1 mask. */
+export function less(a: Operand, b: Operand): Tensor {
+  return binary("less", a, b, (out, o, x, ix, sx, y, iy, sy, n) => {
+    for (let i = 0; i < n; i++, ix += sx, iy += sy) out[o + i] = x[ix] < y[iy] ? 1 : 0;
+  });
+}
+
+/** `a <= b` as a 0/1 mask. */
+export function lessEqual(a: Operand, b: Operand): Tensor {
+  return binary("lessEqual", a, b, (out, o, x, ix, sx, y, iy, sy, n) => {
+    for (let i = 0; i < n; i++, ix += sx, iy += sy) out[o + i] = x[ix] <= y[iy] ? 1 : 0;
+  });
+}
+
+/** `a == b` as a 0/1 mask (NaN is never equal). */
+export function equal(a: Operand, b: Operand): Tensor {
+  return binary("equal", a, b, (out, o, x, ix, sx, y, iy, sy, n) => {
+    for (let i = 0; i < n; i++, ix += sx, iy += sy) out[o + i] = x[ix] === y[iy] ? 1 : 0;
+  });
+}
+
+/** `a != b` as a 0/1 mask (NaN is always unequal). */
+export function notEqual(a: Operand, b: Operand): Tensor {
+  return binary("notEqual", a, b, (out, o, x, ix, sx, y, iy, sy, n) => {
+    for (let i = 0; i < n; i++, ix += sx, iy += sy) out[o + i] = x[ix] !== y[iy] ? 1 : 0;
+  });
+}
+
+/**
+ * Picks `a` where `mask` is non-zero and `b` elsewhere, broadcasting all three, like `np.where`.
+ * The dtype follows `a` and `b` (the mask's dtype does not matter).
+ */
+export function where(mask: Operand, a: Operand, b: Operand): Tensor {
+  const m = asTensor(mask), x = asTensor(a), y = asTensor(b);
+  const shape = broadcastShapes("where", m.shape, x.shape, y.shape);
+  const out = allocate(resultDType(a, b), shapeSize(shape));
+  const strides = [
+    stridesOf(shape),
+    broadcastStrides(m.shape, shape),
+    broadcastStrides(x.shape, shape),
+    broadcastStrides(y.shape, shape),
+  ];
+  const md = m.data, xd = x.data, yd = y.data;
+  forEachRow(shape, strides, (off, n, s) => {
+    let im = off[1], ix = off[2], iy = off[3];
+    for (let i = 0; i < n; i++, im += s[1], ix += s[2], iy += s[3]) {
+      out[off[0] + i] = md[im] !== 0 ? xd[ix] : yd[iy];
+    }
+  });
+  return new Tensor(out, shape);
+}
+
+/** Allocates the output of a unary op: same shape and dtype as `x`. */
+function like(x: Tensor): TensorData {
+  return allocate(x.dtype, x.size);
+}
+
+/** `-x` element-wise. */
+export function neg(x: Tensor): Tensor {
+  const d = x.data, out = like(x);
+  for (let i = 0; i < d.length; i++) out[i] = -d[i];
+  return new Tensor(out, x.shape);
+}
+
+/** `e^x` element-wise (overflows to inf above ~709.78 in float64, as NumPy). */
+export function exp(x: Tensor): Tensor {
+  const d = x.data, out = like(x);
+  for (let i = 0; i < d.length; i++) out[i] = Math.exp(d[i]);
+  return new Tensor(out, x.shape);
+}
+
+/** Natural logarithm element-wise (`log(0)` is -inf, negative input gives NaN, as NumPy). */
+export function log(x: Tensor): Tensor {
+  const d = x.data, out = like(x);
+  for (let i = 0; i < d.length; i++) out[i] = Math.log(d[i]);
+  return new Tensor(out, x.shape);
+}
+
+/** Square root element-wise. */
+export function sqrt(x: Tensor): Tensor {
+  const d = x.data, out = like(x);
+  for (let i = 0; i < d.length; i++) out[i] = Math.sqrt(d[i]);
+  return new Tensor(out, x.shape);
+}
+
+/** Absolute value element-wise. */
+export function abs(x: Tensor): Tensor {
+  const d = x.data, out = like(x);
+  for (let i = 0; i < d.length; i++) out[i] = Math.abs(d[i]);
+  return new Tensor(out, x.shape);
+}
+
+/** Sine element-wise. */
+export function sin(x: Tensor): Tensor {
+  const d = x.data, out = like(x);
+  for (let i = 0; i < d.length; i++) out[i] = Math.sin(d[i]);
+  return new Tensor(out, x.shape);
+}
+
+/** Cosine element-wise. */
+export function cos(x: Tensor): Tensor {
+  const d = x.data, out = like(x);
+  for (let i = 0; i < d.length; i++) out[i] = Math.cos(d[i]);
+  return new Tensor(out, x.shape);
+}
+
+/** Hyperbolic tangent element-wise. */
+export function tanh(x: Tensor): Tensor {
+  const d = x.data, out = like(x);
+  for (let i = 0; i < d.length; i++) out[i] = Math.tanh(d[i]);
+  return new Tensor(out, x.shape);
+}
+
+/** -1, 0 or 1 by sign (NaN stays NaN; -0 gives 0), like `np.sign`. */
+export function sign(x: Tensor): Tensor {
+  const d = x.data, out = like(x);
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i];
+    out[i] = v > 0 ? 1 : v < 0 ? -1 : v === 0 ? 0 : NaN;
+  }
+  return new Tensor(out, x.shape);
+}
+
+/** Limits values to `[lo, hi]`, like `np.clip(x, lo, hi)` (NaN stays NaN). */
+export function clip(x: Tensor, lo: number, hi: number): Tensor {
+  if (lo > hi) throw new RangeError(`clip: lower bound ${lo} is above upper bound ${hi}`);
+  const d = x.data, out = like(x);
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i];
+    out[i] = v < lo ? lo : v > hi ? hi : v;
+  }
+  return new Tensor(out, x.shape);
+}
