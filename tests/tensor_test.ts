@@ -49,13 +49,31 @@ function run(c: Case): unknown {
   const [a, b, d] = c.inputs;
   const t = () => tensorArg(a);
   const binary: Record<string, (x: T.Operand, y: T.Operand) => Tensor> = {
-    add: T.add, sub: T.sub, mul: T.mul, div: T.div, pow: T.pow, maximum: T.maximum,
-    minimum: T.minimum, greater: T.greater, greaterEqual: T.greaterEqual, less: T.less,
-    lessEqual: T.lessEqual, equal: T.equal, notEqual: T.notEqual,
+    add: T.add,
+    sub: T.sub,
+    mul: T.mul,
+    div: T.div,
+    pow: T.pow,
+    maximum: T.maximum,
+    minimum: T.minimum,
+    greater: T.greater,
+    greaterEqual: T.greaterEqual,
+    less: T.less,
+    lessEqual: T.lessEqual,
+    equal: T.equal,
+    notEqual: T.notEqual,
   };
   const unary: Record<string, (x: Tensor) => Tensor> = {
-    exp: T.exp, log: T.log, sqrt: T.sqrt, abs: T.abs, sin: T.sin, cos: T.cos, tanh: T.tanh,
-    sign: T.sign, neg: T.neg, flatten: T.flatten,
+    exp: T.exp,
+    log: T.log,
+    sqrt: T.sqrt,
+    abs: T.abs,
+    sin: T.sin,
+    cos: T.cos,
+    tanh: T.tanh,
+    sign: T.sign,
+    neg: T.neg,
+    flatten: T.flatten,
   };
   if (c.op in binary) return binary[c.op](decode(a), decode(b));
   if (c.op in unary) return unary[c.op](t());
