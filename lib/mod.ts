@@ -15,3 +15,4 @@ export {
   listBackends,
   setBackend,
 } from "../kernels/mod.ts";
+export * from "./data/mod.ts";

@@ -102,3 +102,17 @@ Deno.test("setBackend() names unknown backends and lists the known ones", () => 
   const js = listBackends().find((b) => b.name === "js");
   assert.ok(js?.available && js.selected);
 });
+
+Deno.test("mean() and std() add like NumPy 1.24 (pairwise in 8192 blocks), bit for bit", async () => {
+  // The digits assignment's global z-score: shared/reference/001_reference_numbers.json, digits_checks.
+  const ref = JSON.parse(
+    await Deno.readTextFile(
+      new URL("../../shared/reference/001_reference_numbers.json", import.meta.url),
+    ),
+  ).digits_checks;
+  const { loadDigits } = await import("../lib/data/mod.ts");
+  const { mean, std } = await import("../lib/tensor/mod.ts");
+  const { images } = await loadDigits();
+  assert.equal(mean(images), ref.raw_mean);
+  assert.equal(std(images), ref.raw_std_ddof0);
+});

@@ -50,9 +50,56 @@ function finish(p: Plan, out: TensorData, options: ReduceOptions): Tensor | numb
   return new Tensor(out, p.shape);
 }
 
-/** Sums into `out[o*inner + i]` over the reduced axis. */
+/**
+ * NumPy 1.x reduces a contiguous run in blocks of 8192 elements (its iterator's buffer size), each by
+ * pairwise summation, adding the block sums in order. Following it makes `sum`, `mean` and `std` agree
+ * with NumPy 1.24 (which printed the assignments' numbers) to the last bit, not only to 1e-16.
+ */
+const NUMPY_BUFFER = 8192;
+
+/** NumPy's `pairwise_sum` of `x[lo .. lo+n)`: 8 interleaved partial sums below 128 elements, halving above. */
+function pairwiseSum(x: ArrayLike<number>, lo: number, n: number): number {
+  if (n < 8) {
+    let s = 0;
+    for (let i = lo; i < lo + n; i++) s += x[i];
+    return s;
+  }
+  if (n <= 128) {
+    let r0 = x[lo], r1 = x[lo + 1], r2 = x[lo + 2], r3 = x[lo + 3];
+    let r4 = x[lo + 4], r5 = x[lo + 5], r6 = x[lo + 6], r7 = x[lo + 7];
+    const end = lo + n - (n % 8);
+    for (let i = lo + 8; i < end; i += 8) {
+      r0 += x[i], r1 += x[i + 1], r2 += x[i + 2], r3 += x[i + 3];
+      r4 += x[i + 4], r5 += x[i + 5], r6 += x[i + 6], r7 += x[i + 7];
+    }
+    let s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+    for (let i = end; i < lo + n; i++) s += x[i];
+    return s;
+  }
+  let half = Math.floor(n / 2);
+  half -= half % 8;
+  return pairwiseSum(x, lo, half) + pairwiseSum(x, lo + half, n - half);
+}
+
+/** Sum of the contiguous run `x[lo .. lo+n)` the way NumPy 1.x adds it. */
+function contiguousSum(x: ArrayLike<number>, lo: number, n: number): number {
+  let total = 0;
+  for (let b = 0; b < n; b += NUMPY_BUFFER) {
+    total += pairwiseSum(x, lo + b, Math.min(NUMPY_BUFFER, n - b));
+  }
+  return total;
+}
+
+/**
+ * Sums into `out[o*inner + i]` over the reduced axis. A contiguous axis (inner = 1) is summed pairwise
+ * as NumPy does; other axes are accumulated slice by slice in order, as NumPy does too.
+ */
 function sumInto(x: TensorData, p: Plan, out: TensorData | Float64Array): void {
   const { outer, n, inner } = p;
+  if (inner === 1) {
+    for (let o = 0; o < outer; o++) out[o] = contiguousSum(x, o * n, n);
+    return;
+  }
   for (let o = 0; o < outer; o++) {
     const base = o * n * inner;
     for (let j = 0; j < n; j++) {
@@ -104,17 +151,20 @@ export function std(x: Tensor, options: ReduceOptions = {}): Tensor | number {
   const mu = new Float64Array(outer * inner);
   sumInto(x.data, p, mu);
   for (let i = 0; i < mu.length; i++) mu[i] /= n;
-  const sq = new Float64Array(outer * inner);
+  // As NumPy: the squared deviations are materialised, then reduced exactly like sum().
   const d = x.data;
+  const dev2 = new Float64Array(d.length);
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < n; j++) {
       const row = (o * n + j) * inner;
       for (let i = 0; i < inner; i++) {
         const dev = d[row + i] - mu[o * inner + i];
-        sq[o * inner + i] += dev * dev;
+        dev2[row + i] = dev * dev;
       }
     }
   }
+  const sq = new Float64Array(outer * inner);
+  sumInto(dev2, p, sq);
   const out = allocate(x.dtype, sq.length);
   for (let i = 0; i < sq.length; i++) out[i] = Math.sqrt(sq[i] / n);
   return finish(p, out, options);
