@@ -16,3 +16,4 @@ export {
   setBackend,
 } from "../kernels/mod.ts";
 export * from "./data/mod.ts";
+export * from "./plot/mod.ts";

@@ -1,0 +1,98 @@
+/**
+ * `Figure`: what every plot helper returns. It is a finished SVG with a size; it shows itself in
+ * a Deno Jupyter cell and saves to `.svg` or `.png`.
+ *
+ * @module
+ */
+
+import { jupyterApi } from "./jupyter.ts";
+import { rasterize, type RasterizeOptions } from "./png.ts";
+
+/**
+ * The symbol Deno's Jupyter kernel looks for: an object with this method is displayed with the
+ * media bundle it returns (when it is a cell's value or passed to `Deno.jupyter.display`).
+ */
+export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display");
+
+/** Options of `Figure.save` and `Figure.png`. */
+export interface FigureSaveOptions {
+  /** PNG only: pixels per SVG unit. Default 2 (sharp on high-density screens). */
+  scale?: number;
+  /** PNG only: force the native or WebAssembly resvg build. */
+  renderer?: RasterizeOptions["renderer"];
+}
+
+/**
+ * A rendered figure.
+ *
+ * ```ts
+ * const fig = linePlot({ loss: [3, 2, 1.5] }, { title: "Loss Curve" });
+ * fig;                        // last expression of a notebook cell: shown inline
+ * await fig.show();           // or shown right away (reliable in headless runs)
+ * await fig.save("out/loss.png");
+ * ```
+ */
+export class Figure {
+  /** Width in pixels (SVG units). */
+  readonly width: number;
+  /** Height in pixels (SVG units). */
+  readonly height: number;
+  /** The title drawn on top, if any (also used in the text fallback). */
+  readonly title: string;
+  #svg: string;
+
+  /** Wraps a standalone SVG document of the given size. */
+  constructor(svg: string, size: { width: number; height: number; title?: string }) {
+    this.#svg = svg;
+    this.width = size.width;
+    this.height = size.height;
+    this.title = size.title ?? "";
+  }
+
+  /** The SVG document as a string. */
+  svg(): string {
+    return this.#svg;
+  }
+
+  /** Renders to PNG bytes (`scale` 2 by default). */
+  async png(options: FigureSaveOptions = {}): Promise<Uint8Array> {
+    const raster = await rasterize(this.#svg, { scale: options.scale ?? 2, ...options });
+    return raster.png;
+  }
+
+  /**
+   * Writes the figure to `path`: SVG text for `.svg`, an image for `.png`. Parent folders are
+   * created.
+   */
+  async save(path: string, options: FigureSaveOptions = {}): Promise<void> {
+    const lower = path.toLowerCase();
+    if (!lower.endsWith(".svg") && !lower.endsWith(".png")) {
+      throw new RangeError(`Figure.save: "${path}" must end in .svg or .png`);
+    }
+    const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+    if (slash > 0) await Deno.mkdir(path.slice(0, slash), { recursive: true });
+    if (lower.endsWith(".svg")) await Deno.writeTextFile(path, this.#svg);
+    else await Deno.writeFile(path, await this.png(options));
+  }
+
+  /**
+   * Shows the figure now in Jupyter, as `plt.show()`; does nothing outside Jupyter. Prefer
+   * `await fig.show()` to ending a cell with `fig` in notebooks run headless (nbconvert): Deno's
+   * kernel sometimes sends a cell's result after reporting the cell finished, and nbconvert then
+   * drops it, while an awaited display always arrives in time.
+   */
+  async show(): Promise<void> {
+    const api = jupyterApi();
+    if (api?.display) await api.display(this);
+  }
+
+  /** A one-line description, e.g. `Figure 640x400 "Loss Curve"`. */
+  toString(): string {
+    return `Figure ${this.width}x${this.height}${this.title ? ` "${this.title}"` : ""}`;
+  }
+
+  /** The media bundle Jupyter shows: the SVG, with a text fallback. */
+  [JUPYTER_DISPLAY](): Record<string, string> {
+    return { "image/svg+xml": this.#svg, "text/plain": this.toString() };
+  }
+}
