@@ -46,3 +46,11 @@ export {
 } from "./loader.ts";
 export { standardize, type Standardized, type StandardizeOptions } from "./standardize.ts";
 export { oneHot, type OneHotOptions } from "../tensor/mod.ts";
+export {
+  makeClassification,
+  type ClassificationData,
+  type MakeClassificationOptions,
+  trainTestSplit,
+  type TrainTestSplit,
+  type TrainTestSplitOptions,
+} from "./synthetic.ts";

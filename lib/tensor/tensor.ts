@@ -7,6 +7,9 @@
  *
  * @module
  */
+// Printing lives in lib/format (Python/NumPy number formatting); that module only needs the Tensor
+// class at call time, so this import cycle is harmless.
+import { arrayRepr, arrayToString } from "../format/array_print.ts";
 
 /** Element type of a tensor. */
 export type DType = "float32" | "float64";
@@ -183,6 +186,16 @@ export class Tensor {
       return out;
     };
     return build(0, 0, this.size);
+  }
+
+  /** The elements printed as NumPy's `str(a)` does, under the current print options. */
+  toString(): string {
+    return arrayToString(this);
+  }
+
+  /** What `console.log` and a notebook cell show: NumPy's `repr(a)`, e.g. `array([1., 2.])`. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return arrayRepr(this);
   }
 
   /** Same data viewed with another shape (one dimension may be -1). Shares the data. */

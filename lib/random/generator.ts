@@ -1,0 +1,262 @@
+/**
+ * `Generator`: NumPy's modern random API (`np.random.default_rng(seed)`), bit for bit.
+ *
+ * ```ts
+ * const rng = defaultRng(12345);
+ * rng.random();              // 0.22733602246716966, as NumPy
+ * rng.normal(0, 1, [3, 5]);  // a float64 Tensor of shape [3, 5]
+ * rng.permutation(1797);     // Int32Array
+ * ```
+ *
+ * @module
+ */
+
+import { Tensor } from "../tensor/tensor.ts";
+import { PCG64 } from "./pcg64.ts";
+import { SeedSequence } from "./seed_sequence.ts";
+import type { SeedLike } from "./seed_sequence.ts";
+import { boundedUint32, fillBounded } from "./bounded.ts";
+import { drawIntegers, integerArgs } from "./integers.ts";
+import type { IntegersOptions, SizedIntegersOptions } from "./integers.ts";
+import {
+  checkProbabilities,
+  cumulative,
+  fillDoubles,
+  permutationOf,
+  permuteTensor,
+  populationSize,
+  searchRight,
+  shapeCount,
+  shuffleInPlace,
+  sizeToShape,
+  takeChoice,
+  weightedWithoutReplacement,
+} from "./common.ts";
+import type { ChoiceOptions, Shuffleable, Size } from "./common.ts";
+import { glibcLog1p } from "./libm.ts";
+import { FI, KI, WI, ZIGGURAT_NOR_INV_R, ZIGGURAT_NOR_R } from "./ziggurat_tables.ts";
+
+/** One standard normal by NumPy's 256-layer ziggurat (`random_standard_normal`). */
+function ziggurat(bits: PCG64): number {
+  for (;;) {
+    // One 64-bit draw: low 8 bits pick the layer, bit 8 the sign, bits 9..60 the magnitude.
+    const hi = bits.nextHigh();
+    const lo = bits.lastLow;
+    const idx = lo & 0xff;
+    const rabs = (hi & 0x1fffffff) * 8388608 + (lo >>> 9);
+    let x = rabs * WI[idx];
+    if (lo & 0x100) x = -x;
+    if (rabs < KI[idx]) return x; // inside the layer's rectangle: ~99% of draws
+    if (idx === 0) {
+      // Base layer: sample the tail beyond r by Marsaglia's method (1 - U avoids log(0)).
+      for (;;) {
+        const xx = -ZIGGURAT_NOR_INV_R * glibcLog1p(-bits.nextDouble());
+        const yy = -glibcLog1p(-bits.nextDouble());
+        if (yy + yy > xx * xx) {
+          return (lo >>> 17) & 1 ? -(ZIGGURAT_NOR_R + xx) : ZIGGURAT_NOR_R + xx;
+        }
+      }
+    }
+    if ((FI[idx - 1] - FI[idx]) * bits.nextDouble() + FI[idx] < Math.exp(-0.5 * x * x)) return x;
+  }
+}
+
+/**
+ * NumPy's `Generator(PCG64(seed))`. Every method consumes the PCG64 stream exactly as NumPy does,
+ * so interleaved calls stay in sync with a NumPy session making the same calls.
+ */
+export class Generator {
+  /** The underlying bit generator (its state can be saved and restored). */
+  readonly bitGenerator: PCG64;
+
+  /** Seeds through `SeedSequence` like `Generator(PCG64(seed))`. */
+  constructor(seed?: SeedLike | SeedSequence | PCG64) {
+    this.bitGenerator = seed instanceof PCG64 ? seed : new PCG64(seed);
+  }
+
+  /** Uniform doubles in [0, 1): `random(size)`. */
+  random(): number;
+  /** Uniform doubles in [0, 1) as a float64 tensor of the given shape. */
+  random(size: Size): Tensor;
+  random(size?: Size): number | Tensor {
+    const bits = this.bitGenerator;
+    if (size === undefined) return bits.nextDouble();
+    const shape = sizeToShape("random", size);
+    const out = new Float64Array(shapeCount(shape));
+    bits.fillDoubles(out);
+    return new Tensor(out, shape);
+  }
+
+  /** Uniform doubles in [low, high): `low + (high - low) * random()`. */
+  uniform(low?: number, high?: number): number;
+  /** Uniform doubles in [low, high) as a float64 tensor. */
+  uniform(low: number, high: number, size: Size): Tensor;
+  uniform(low = 0, high = 1, size?: Size): number | Tensor {
+    const range = high - low;
+    if (!Number.isFinite(range)) {
+      throw new RangeError(`uniform: high - low range exceeds valid bounds (${low}, ${high})`);
+    }
+    if (range < 0) throw new RangeError(`uniform: high - low must be >= 0, got ${range}`);
+    const bits = this.bitGenerator;
+    return fillDoubles("uniform", size, () => low + range * bits.nextDouble());
+  }
+
+  /** Standard normal draws (NumPy's ziggurat). */
+  standardNormal(): number;
+  /** Standard normal draws as a float64 tensor. */
+  standardNormal(size: Size): Tensor;
+  standardNormal(size?: Size): number | Tensor {
+    const bits = this.bitGenerator;
+    return fillDoubles("standardNormal", size, () => ziggurat(bits));
+  }
+
+  /** Normal draws `loc + scale * standardNormal()`. */
+  normal(loc?: number, scale?: number): number;
+  /** Normal draws as a float64 tensor. */
+  normal(loc: number, scale: number, size: Size): Tensor;
+  normal(loc = 0, scale = 1, size?: Size): number | Tensor {
+    if (!(scale >= 0)) throw new RangeError(`normal: scale must be >= 0, got ${scale}`);
+    const bits = this.bitGenerator;
+    return fillDoubles("normal", size, () => loc + scale * ziggurat(bits));
+  }
+
+  /**
+   * Integers in [low, high) (or [low, high] with `endpoint`) by Lemire's method, as
+   * `integers(low, high, size)` with NumPy's default int64 dtype; `integers(n)` draws from [0, n).
+   * Arrays (flat, row-major) are Int32Array when the range fits in int32, else BigInt64Array; a
+   * single draw is a number (a bigint beyond 2^53).
+   */
+  integers(high: number | bigint, options: SizedIntegersOptions): Int32Array | BigInt64Array;
+  /** An array of integers in [low, high), size in the options. */
+  integers(
+    low: number | bigint,
+    high: number | bigint,
+    options: SizedIntegersOptions,
+  ): Int32Array | BigInt64Array;
+  /** An array of integers in [low, high) (`high` undefined: [0, low)). */
+  integers(
+    low: number | bigint,
+    high: number | bigint | undefined,
+    size: Size,
+    options?: IntegersOptions,
+  ): Int32Array | BigInt64Array;
+  /** One integer in [0, high). */
+  integers(high: number | bigint, options?: IntegersOptions): number | bigint;
+  /** One integer in [low, high). */
+  integers(low: number | bigint, high: number | bigint, options?: IntegersOptions): number | bigint;
+  integers(
+    a: number | bigint,
+    b?: number | bigint | IntegersOptions,
+    c?: Size | IntegersOptions,
+    d?: IntegersOptions,
+  ): number | bigint | Int32Array | BigInt64Array {
+    const [low, high, size, opts] = integerArgs(a, b, c, d);
+    return drawIntegers(this.bitGenerator, "integers", low, high, size, opts, false);
+  }
+
+  /** A shuffled `arange(n)` (Int32Array), or a shuffled copy of a tensor's rows. */
+  permutation(n: number): Int32Array;
+  /** A copy of `x` with its first axis shuffled. */
+  permutation(x: Tensor): Tensor;
+  permutation(x: number | Tensor): Int32Array | Tensor {
+    return typeof x === "number"
+      ? permutationOf(this.bitGenerator, x)
+      : permuteTensor(this.bitGenerator, x);
+  }
+
+  /** Shuffles an array, or a tensor along its first axis, in place. */
+  shuffle(x: Shuffleable): void {
+    shuffleInPlace(this.bitGenerator, x);
+  }
+
+  /**
+   * Random sample from `arange(a)` (a number), a tensor's rows, or an array's values, as
+   * `Generator.choice(a, size, replace, p)` with NumPy's defaults (`shuffle=True`, `axis=0`).
+   * Indices come back as Int32Array, rows as a tensor, values as a float64 tensor; a plain number
+   * when `size` is omitted.
+   */
+  choice(a: number, size?: undefined, options?: ChoiceOptions): number;
+  /** Sample of indices from `arange(a)`. */
+  choice(a: number, size: Size, options?: ChoiceOptions): Int32Array;
+  /** Sample of rows of a tensor, or of values of an array. */
+  choice(a: Tensor | ArrayLike<number>, size?: Size, options?: ChoiceOptions): number | Tensor;
+  choice(
+    a: number | Tensor | ArrayLike<number>,
+    size?: Size,
+    options: ChoiceOptions = {},
+  ): number | Int32Array | Tensor {
+    const popSize = populationSize(a);
+    const shape = size === undefined ? undefined : sizeToShape("choice", size);
+    const n = shape === undefined ? 1 : shapeCount(shape);
+    const idx = this.#choiceIndices(popSize, n, options);
+    return takeChoice(a, idx, shape);
+  }
+
+  #choiceIndices(popSize: number, n: number, { replace = true, p }: ChoiceOptions): Int32Array {
+    if (popSize === 0 && n > 0) {
+      throw new RangeError("choice: a cannot be empty unless no samples are taken");
+    }
+    const probs = p === undefined ? undefined : checkProbabilities(p, popSize);
+    if (replace) {
+      if (probs === undefined) {
+        return fillBounded(this.bitGenerator, 0n, BigInt(popSize - 1), n, false) as Int32Array;
+      }
+      const cdf = cumulative(probs);
+      const u = this.random(n).data;
+      return Int32Array.from(u, (v) => searchRight(cdf, v));
+    }
+    if (n > popSize) {
+      throw new RangeError(
+        `choice: cannot take a larger sample (${n}) than population (${popSize}) when replace is false`,
+      );
+    }
+    if (probs !== undefined) {
+      return weightedWithoutReplacement(probs, n, (k) => this.random(k).data as Float64Array);
+    }
+    return popSize > 10000 && n > Math.floor(popSize / 50)
+      ? this.#tailShuffle(popSize, n)
+      : this.#floyd(popSize, n);
+  }
+
+  /** NumPy's `_shuffle_int`: Fisher–Yates down to `first`, with Lemire-bounded draws. */
+  #shuffleInt(data: Int32Array, n: number, first: number): void {
+    for (let i = n - 1; i >= first; i--) {
+      const j = boundedUint32(this.bitGenerator, i, false);
+      const tmp = data[j];
+      data[j] = data[i];
+      data[i] = tmp;
+    }
+  }
+
+  /** Large samples: shuffle the last `n` slots of `arange(popSize)` and keep them. */
+  #tailShuffle(popSize: number, n: number): Int32Array {
+    const idx = new Int32Array(popSize);
+    for (let i = 0; i < popSize; i++) idx[i] = i;
+    this.#shuffleInt(idx, popSize, Math.max(popSize - n, 1));
+    return idx.slice(popSize - n);
+  }
+
+  /** Floyd's algorithm with NumPy's open-addressing hash set, then a shuffle of the sample. */
+  #floyd(popSize: number, n: number): Int32Array {
+    const idx = new Int32Array(n);
+    let mask = Math.trunc(1.2 * n);
+    for (const s of [1, 2, 4, 8, 16]) mask |= mask >>> s;
+    const table = new Float64Array(mask + 1).fill(-1);
+    for (let j = popSize - n; j < popSize; j++) {
+      const val = boundedUint32(this.bitGenerator, j, false);
+      let loc = val & mask;
+      while (table[loc] !== -1 && table[loc] !== val) loc = (loc + 1) & mask;
+      if (table[loc] === -1) {
+        table[loc] = val;
+        idx[j - popSize + n] = val;
+      } else {
+        loc = j & mask;
+        while (table[loc] !== -1) loc = (loc + 1) & mask;
+        table[loc] = j;
+        idx[j - popSize + n] = j;
+      }
+    }
+    this.#shuffleInt(idx, n, 1);
+    return idx;
+  }
+}
