@@ -1,0 +1,270 @@
+/**
+ * The dense (fully connected) layer `y = x @ weight + bias`.
+ *
+ * Forward and backward are three matrix products through `gemm` (the transposes in the backward
+ * pass are free: gemm reads either layout) plus a bias loop:
+ *
+ * ```
+ * y          = x @ W + b        gemm(m=batch, n=nOut, k=nIn)
+ * gradWeight = x^T @ dy         gemm(transA, m=nIn, n=nOut, k=batch)
+ * gradBias   = sum_rows(dy)
+ * dx         = dy @ W^T         gemm(transB, m=batch, n=nIn, k=nOut)
+ * ```
+ *
+ * @module
+ */
+import { gemm } from "../../kernels/mod.ts";
+import { defaultRng } from "../random/mod.ts";
+import { allocate, type DType, shapeStr, Tensor } from "../tensor/tensor.ts";
+import { type InitRng, type InitScheme, initWeights } from "./init.ts";
+import {
+  type BackwardOptions,
+  emptyGrad,
+  Layer,
+  type Parameter,
+  parameterRecord,
+  sameShape,
+} from "./module.ts";
+
+/** Options of {@link Linear}. */
+export interface LinearOptions {
+  /** Initialisation scheme (default `"pytorch"`); see `initWeights` for the list. */
+  init?: InitScheme;
+  /**
+   * Generator for the random schemes, e.g. `defaultRng(12345)` or `new RandomState(0)`; weights are
+   * drawn from it in NumPy's order. Default: a fresh unseeded `defaultRng()`.
+   */
+  rng?: InitRng;
+  /** Multiplier for `init: "normal"` (default 0.01). */
+  scale?: number;
+  /** Draw the weight as [nIn, nOut] (`"in-out"`, default) or as [nOut, nIn], stored transposed. */
+  drawOrder?: "in-out" | "out-in";
+  /** Whether the layer has a bias (default true). */
+  bias?: boolean;
+  /** Element type of the parameters (default float64). Inputs of another dtype are converted. */
+  dtype?: DType;
+}
+
+/**
+ * `y = x @ weight + bias` for a batch `x` of shape [batch, nIn] (or one sample of shape [nIn]).
+ *
+ * ```ts
+ * const layer = new Linear(5, 7, { init: "product-uniform", rng: defaultRng(12345) });
+ * const y = layer.forward(x);          // [3, 7]
+ * const dx = layer.backward(dy);       // [3, 5]; layer.gradWeight, layer.gradBias are set
+ * ```
+ */
+export class Linear extends Layer {
+  /** Input features. */
+  readonly nIn: number;
+  /** Output features. */
+  readonly nOut: number;
+  /** Element type of the parameters. */
+  readonly dtype: DType;
+  /** Gradient of the loss with respect to `weight`, written by `backward`. */
+  readonly gradWeight: Tensor;
+  /** Gradient of the loss with respect to `bias` (null without a bias). */
+  readonly gradBias: Tensor | null;
+  #weight: Tensor;
+  #bias: Tensor | null;
+  #x: Tensor | null = null;
+  #params: Parameter[];
+
+  /** Makes a layer with `nIn` inputs and `nOut` outputs; see {@link LinearOptions}. */
+  constructor(nIn: number, nOut: number, options: LinearOptions = {}) {
+    super();
+    const dtype = options.dtype ?? "float64";
+    const init = options.init ?? "pytorch";
+    const { weight, bias } = initWeights([nIn, nOut], {
+      init,
+      rng: options.rng ?? (init === "zeros" ? undefined : defaultRng()),
+      scale: options.scale,
+      drawOrder: options.drawOrder,
+      dtype,
+    });
+    this.nIn = nIn;
+    this.nOut = nOut;
+    this.dtype = dtype;
+    this.#weight = new Tensor(weight, [nIn, nOut]);
+    this.gradWeight = new Tensor(allocate(dtype, nIn * nOut), [nIn, nOut]);
+    const hasBias = options.bias ?? true;
+    this.#bias = hasBias ? new Tensor(bias, [nOut]) : null;
+    this.gradBias = hasBias ? new Tensor(allocate(dtype, nOut), [nOut]) : null;
+    this.#params = [parameterRecord("weight", () => this.#weight, () => this.gradWeight)];
+    if (hasBias) {
+      this.#params.push(
+        parameterRecord("bias", () => this.#bias as Tensor, () => this.gradBias as Tensor),
+      );
+    }
+  }
+
+  /** The weight matrix, [nIn, nOut]. */
+  get weight(): Tensor {
+    return this.#weight;
+  }
+
+  /** Replaces the weight (same shape [nIn, nOut]; converted to the layer's dtype). */
+  set weight(w: Tensor) {
+    this.#weight = this.#checked("weight", w, [this.nIn, this.nOut]);
+  }
+
+  /** The bias vector, [nOut], or null. */
+  get bias(): Tensor | null {
+    return this.#bias;
+  }
+
+  /** Replaces the bias (same shape [nOut]). */
+  set bias(b: Tensor | null) {
+    if (this.#bias === null || b === null) {
+      throw new Error(`Linear: cannot add or remove a bias after construction; pass {bias}`);
+    }
+    this.#bias = this.#checked("bias", b, [this.nOut]);
+  }
+
+  #checked(name: string, t: Tensor, shape: number[]): Tensor {
+    if (!sameShape(t.shape, shape)) {
+      throw new RangeError(
+        `Linear: ${name} must have shape ${shapeStr(shape)}, got ${shapeStr(t.shape)}`,
+      );
+    }
+    if (t.dtype === this.dtype) return t;
+    const data = allocate(this.dtype, t.size);
+    data.set(t.data);
+    return new Tensor(data, shape);
+  }
+
+  /** `weight` and, when present, `bias`. */
+  override parameters(): Parameter[] {
+    return [...this.#params];
+  }
+
+  /** The input as a [batch, nIn] matrix of the layer's dtype. */
+  #input(x: Tensor): Tensor {
+    const ok = (x.ndim === 2 && x.shape[1] === this.nIn) || (x.ndim === 1 && x.size === this.nIn);
+    if (!ok) {
+      throw new RangeError(
+        `Linear.forward: input of shape ${shapeStr(x.shape)} does not fit ${this.nIn} input ` +
+          `features: expected [batch,${this.nIn}]`,
+      );
+    }
+    const batch = x.ndim === 2 ? x.shape[0] : 1;
+    if (x.dtype === this.dtype) return x.ndim === 2 ? x : new Tensor(x.data, [1, this.nIn]);
+    // NumPy would promote float32 data times float64 weights to float64; converting does the same.
+    const converted = this.buffer("x", [batch, this.nIn], this.dtype);
+    converted.data.set(x.data);
+    return converted;
+  }
+
+  /** `x @ weight + bias`; [batch, nIn] -> [batch, nOut], or [nIn] -> [nOut]. */
+  forward(x: Tensor): Tensor {
+    const input = this.#input(x);
+    const batch = input.shape[0];
+    const nOut = this.nOut;
+    const y = this.buffer("y", x.ndim === 2 ? [batch, nOut] : [nOut], this.dtype);
+    gemm({
+      transA: false,
+      transB: false,
+      m: batch,
+      n: nOut,
+      k: this.nIn,
+      alpha: 1,
+      a: input.data,
+      b: this.#weight.data,
+      beta: 0,
+      c: y.data,
+    });
+    if (this.#bias) {
+      const b = this.#bias.data, yd = y.data;
+      for (let r = 0; r < batch; r++) {
+        const o = r * nOut;
+        for (let j = 0; j < nOut; j++) yd[o + j] += b[j];
+      }
+    }
+    this.#x = input;
+    return y;
+  }
+
+  /**
+   * Stores `gradWeight = x^T @ dy` and `gradBias = sum of dy's rows` (overwriting the previous
+   * gradients) and returns `dx = dy @ weight^T`, all with the weight of the last forward.
+   */
+  backward(dy: Tensor, options: BackwardOptions = {}): Tensor {
+    const x = this.#x;
+    if (x === null) throw new Error("Linear.backward: call forward first");
+    const batch = x.shape[0];
+    if (dy.size !== batch * this.nOut || (dy.ndim === 2 && dy.shape[1] !== this.nOut)) {
+      throw new RangeError(
+        `Linear.backward: dy has shape ${
+          shapeStr(dy.shape)
+        } but the output had shape [${batch},${this.nOut}]`,
+      );
+    }
+    const g = this.#asDtype(dy);
+    gemm({
+      transA: true,
+      transB: false,
+      m: this.nIn,
+      n: this.nOut,
+      k: batch,
+      alpha: 1,
+      a: x.data,
+      b: g,
+      beta: 0,
+      c: this.gradWeight.data,
+    });
+    if (this.gradBias) columnSums(g, batch, this.nOut, this.gradBias.data);
+    if (options.inputGrad === false) return emptyGrad(this.dtype);
+    const dx = this.buffer("dx", dy.ndim === 2 ? [batch, this.nIn] : [this.nIn], this.dtype);
+    gemm({
+      transA: false,
+      transB: true,
+      m: batch,
+      n: this.nIn,
+      k: this.nOut,
+      alpha: 1,
+      a: g,
+      b: this.#weight.data,
+      beta: 0,
+      c: dx.data,
+    });
+    return dx;
+  }
+
+  #asDtype(t: Tensor): Float32Array | Float64Array {
+    if (t.dtype === this.dtype) return t.data;
+    const converted = this.buffer("dy", [t.size], this.dtype);
+    converted.data.set(t.data);
+    return converted.data;
+  }
+
+  /** `Linear(5, 7)`, with `bias=false` when there is none. */
+  override toString(): string {
+    const extra = this.#bias ? "" : ", bias=false";
+    const dt = this.dtype === "float64" ? "" : `, dtype=${this.dtype}`;
+    return `Linear(${this.nIn}, ${this.nOut}${extra}${dt})`;
+  }
+}
+
+/** `out[j] = sum_r g[r * n + j]`, summing rows in order (as NumPy's `sum(axis=0)` does). */
+function columnSums(
+  g: Float32Array | Float64Array,
+  rows: number,
+  n: number,
+  out: Float32Array | Float64Array,
+): void {
+  if (out instanceof Float64Array) {
+    out.fill(0);
+    for (let r = 0; r < rows; r++) {
+      const o = r * n;
+      for (let j = 0; j < n; j++) out[j] += g[o + j];
+    }
+    return;
+  }
+  // float32 parameters: accumulate in double, round once.
+  const acc = new Float64Array(n);
+  for (let r = 0; r < rows; r++) {
+    const o = r * n;
+    for (let j = 0; j < n; j++) acc[j] += g[o + j];
+  }
+  out.set(acc);
+}

@@ -1,0 +1,131 @@
+/**
+ * `Sequential`: layers applied one after another, with the backward pass walking them in reverse.
+ *
+ * @module
+ */
+import type { Tensor } from "../tensor/tensor.ts";
+import type { BackwardOptions, Module, Parameter } from "./module.ts";
+import { parameterRecord } from "./module.ts";
+
+/** Options of {@link Sequential}. */
+export interface SequentialOptions {
+  /**
+   * Let the inner layers reuse their output buffers between steps of the same batch size (default
+   * true), so training allocates nothing per step. What `forward` and `backward` return is never a
+   * reused buffer: the last layer allocates its output, and the input gradient is copied.
+   */
+  reuseBuffers?: boolean;
+}
+
+/** Whether a module exposes the `reuseBuffers` switch of `Layer`. */
+function hasReuseSwitch(m: Module): m is Module & { reuseBuffers: boolean } {
+  return typeof (m as { reuseBuffers?: unknown }).reuseBuffers === "boolean";
+}
+
+/**
+ * A chain of modules. `forward` records the input of every layer (the `trace`); `backward` walks
+ * the layers in reverse, each turning the gradient of its output into that of its input.
+ *
+ * ```ts
+ * const net = new Sequential([new Linear(64, 32, opts), new ReLU(), new Linear(32, 1, opts), new Sigmoid()]);
+ * const p = net.forward(x);
+ * net.backward(loss.backward(p, y));
+ * net.step(0.001);
+ * ```
+ */
+export class Sequential implements Module {
+  /** The layers, in order. */
+  readonly layers: readonly Module[];
+  #training = true;
+  #trace: Tensor[] = [];
+  #reuse: boolean;
+
+  /** Chains `layers` (at least one); see {@link SequentialOptions}. */
+  constructor(layers: Module[], options: SequentialOptions = {}) {
+    if (layers.length === 0) throw new RangeError("Sequential: needs at least one layer");
+    this.layers = Object.freeze([...layers]);
+    this.#reuse = options.reuseBuffers ?? true;
+    if (this.#reuse) {
+      layers.forEach((layer, i) => {
+        if (i < layers.length - 1 && hasReuseSwitch(layer)) layer.reuseBuffers = true;
+      });
+    }
+  }
+
+  /** `true` in training mode. */
+  get training(): boolean {
+    return this.#training;
+  }
+
+  /** The input of each layer in the last forward pass (valid until the next one). */
+  get trace(): readonly Tensor[] {
+    return this.#trace;
+  }
+
+  /** Runs the layers in order, recording each layer's input. */
+  forward(x: Tensor): Tensor {
+    const trace: Tensor[] = [];
+    for (const layer of this.layers) {
+      trace.push(x);
+      x = layer.forward(x);
+    }
+    this.#trace = trace;
+    return x;
+  }
+
+  /**
+   * Walks the layers in reverse from `dy`, the gradient with respect to the last output; each layer
+   * stores its parameter gradients. Returns the gradient with respect to the input (an empty tensor
+   * with `{inputGrad: false}`, which saves the first layer's input-gradient product).
+   */
+  backward(dy: Tensor, options: BackwardOptions = {}): Tensor {
+    if (this.#trace.length === 0) throw new Error("Sequential.backward: call forward first");
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      dy = this.layers[i].backward(dy, i === 0 ? options : undefined);
+    }
+    const first = this.layers[0];
+    const reused = this.layers.length > 1 && hasReuseSwitch(first) && first.reuseBuffers;
+    return reused && dy.size > 0 ? dy.clone() : dy;
+  }
+
+  /** Every layer's parameters, named `"<index>.<name>"` as in PyTorch (`"0.weight"`). */
+  parameters(): Parameter[] {
+    const out: Parameter[] = [];
+    this.layers.forEach((layer, i) => {
+      for (const p of layer.parameters()) {
+        out.push(parameterRecord(`${i}.${p.name}`, () => p.value, () => p.grad));
+      }
+    });
+    return out;
+  }
+
+  /** Sets every parameter gradient to zero. */
+  zeroGrad(): void {
+    for (const layer of this.layers) layer.zeroGrad();
+  }
+
+  /** Plain gradient descent on every layer: `value -= lr * grad`. */
+  step(lr: number): void {
+    for (const layer of this.layers) layer.step(lr);
+  }
+
+  /** Switches training mode on (`true`, the default) or off, in every layer. */
+  train(mode = true): this {
+    this.#training = mode;
+    for (const layer of this.layers) layer.train(mode);
+    return this;
+  }
+
+  /** Switches every layer to evaluation mode. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** One line per layer, PyTorch style. */
+  toString(): string {
+    const lines = this.layers.map((layer, i) =>
+      `  (${i}): ${String(layer).split("\n").join("\n  ")}`
+    );
+    return `Sequential(\n${lines.join("\n")}\n)`;
+  }
+}

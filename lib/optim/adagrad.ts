@@ -1,0 +1,45 @@
+/**
+ * Adagrad: per-element learning rates from the running sum of squared gradients.
+ *
+ * @module
+ */
+import type { Parameter } from "../nn/module.ts";
+import { Optimizer, type OptimizerOptions } from "./optimizer.ts";
+
+/** Options of {@link Adagrad}. */
+export interface AdagradOptions extends OptimizerOptions {
+  /** Added to the root of the sum (default 1e-10 PyTorch, 1e-7 nnfs). */
+  eps?: number;
+}
+
+/**
+ * `s += g^2`, `w -= lr * g / (sqrt(s) + eps)`. Default lr: 0.01 (PyTorch) or 1.0 (nnfs).
+ */
+export class Adagrad extends Optimizer {
+  /** Added to the denominator. */
+  readonly eps: number;
+  #sum: Float64Array[] = [];
+
+  /** Makes the optimizer over `params`. */
+  constructor(params: readonly Parameter[], options: AdagradOptions = {}) {
+    const nnfs = options.flavor === "nnfs";
+    super("Adagrad", params, { ...options, defaultLr: nnfs ? 1.0 : 0.01 });
+    this.eps = options.eps ?? (nnfs ? 1e-7 : 1e-10);
+  }
+
+  /** One Adagrad update of parameter `index`. */
+  protected update(
+    index: number,
+    w: Float32Array | Float64Array,
+    g: Float32Array | Float64Array,
+    lr: number,
+  ): void {
+    const wd = this.weightDecay, eps = this.eps, n = w.length;
+    const s = this.state(this.#sum, index, n);
+    for (let i = 0; i < n; i++) {
+      const gi = wd === 0 ? g[i] : g[i] + wd * w[i];
+      s[i] += gi * gi;
+      w[i] += (-lr * gi) / (Math.sqrt(s[i]) + eps);
+    }
+  }
+}
