@@ -1,0 +1,101 @@
+/**
+ * `toOnnx`, `saveOnnx` and `loadOnnx`: a trained `Sequential` to an `.onnx` file and back.
+ *
+ * ```ts
+ * const bytes = toOnnx(model, { inputShape: [1, 28, 28], docString: "lr 0.1, 10 epochs" });
+ * await saveOnnx(model, "out/mnist.onnx", { inputShape: [1, 28, 28] });
+ * const again = loadOnnx("out/mnist.onnx"); // a Sequential with the same weights
+ * ```
+ *
+ * @module
+ */
+
+import { decodeModel, encodeModel, type ModelProto } from "./onnx_proto.ts";
+import { ProtobufError } from "./protobuf.ts";
+import {
+  type GraphOptions,
+  layersToModelProto,
+  modelProtoToLayers,
+  type ReadGraph,
+} from "./graph.ts";
+import { fromLayerSpecs, type OnnxExportable, toLayerSpecs } from "./nn_bridge.ts";
+import type { Sequential } from "../nn/mod.ts";
+
+/** Options of {@link toOnnx} and {@link saveOnnx}. */
+export type ToOnnxOptions = GraphOptions;
+
+/**
+ * Exports a model to the bytes of an ONNX file (a `ModelProto`, IR 8, opset 17 by default).
+ *
+ * Dense layers become `Gemm` nodes (or `MatMul` + `Add` with `linear: "matmul"`), activations
+ * their ONNX operators, dropout an inference-time `Dropout`. The batch dimension is symbolic
+ * (`batch`). Weights are stored as float32 unless `dtype: "float64"` is asked for.
+ * @throws Error naming a layer that ONNX export does not support, or whose shapes do not chain.
+ */
+export function toOnnx(model: OnnxExportable, options: ToOnnxOptions = {}): Uint8Array {
+  return encodeModel(layersToModelProto(toLayerSpecs(model), options));
+}
+
+/**
+ * Writes {@link toOnnx}'s bytes to `path` atomically: to a temporary file in the same folder,
+ * then renamed over `path`, so that a reader never sees half a file.
+ */
+export async function saveOnnx(
+  model: OnnxExportable,
+  path: string | URL,
+  options: ToOnnxOptions = {},
+): Promise<void> {
+  const bytes = toOnnx(model, options);
+  const target = path instanceof URL ? path.pathname : path;
+  const tmp = `${target}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+  try {
+    await Deno.writeFile(tmp, bytes);
+    await Deno.rename(tmp, target);
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    throw e;
+  }
+}
+
+/**
+ * Parses an ONNX file into its messages, turning protobuf errors (a truncated or corrupt file)
+ * into one that says so and where.
+ */
+export function readOnnxProto(bytes: Uint8Array): ModelProto {
+  try {
+    return decodeModel(bytes);
+  } catch (e) {
+    if (e instanceof ProtobufError) {
+      throw new RangeError(
+        `loadOnnx: cannot read the ONNX model (${bytes.length} bytes, truncated or corrupt): model > ${e.message}`,
+      );
+    }
+    throw e;
+  }
+}
+
+function readBytes(source: Uint8Array | string | URL): Uint8Array {
+  return source instanceof Uint8Array ? source : Deno.readFileSync(source);
+}
+
+/**
+ * Reads the layers, input shape, dtype and export options of an ONNX file without building a
+ * `Sequential`: what {@link loadOnnx} uses, and what re-exports the same file
+ * (`toOnnx(loadOnnx(b), readOnnx(b).options)` gives back `b` for a file this library wrote).
+ */
+export function readOnnx(source: Uint8Array | string | URL): ReadGraph {
+  const bytes = readBytes(source);
+  return modelProtoToLayers(readOnnxProto(bytes));
+}
+
+/**
+ * Loads an ONNX file (bytes or a path) as a `Sequential` of `lib/nn` layers, in evaluation mode.
+ *
+ * Reads the operators {@link toOnnx} writes, and also PyTorch's dense exports (`Gemm` with
+ * `transB = 1`). Weights keep the file's dtype.
+ * @throws RangeError for a truncated or corrupt file, or naming the node and operator that a
+ * `Sequential` cannot represent.
+ */
+export function loadOnnx(source: Uint8Array | string | URL): Sequential {
+  return fromLayerSpecs(readOnnx(source).layers);
+}
