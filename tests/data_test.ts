@@ -47,9 +47,16 @@ const bincount = (labels: Int32Array, n = 10): number[] => {
   return c;
 };
 
+// Every temporary folder is removed when the test module unloads, so test runs leave nothing behind.
+const tempFolders: string[] = [];
+globalThis.addEventListener("unload", () => {
+  for (const dir of tempFolders) Deno.removeSync(dir, { recursive: true });
+});
+
 /** A temporary folder holding copies of `files` (name → source path or bytes). */
 async function tempFolder(files: Record<string, string | Uint8Array> = {}): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "data_test_" });
+  tempFolders.push(dir);
   for (const [name, src] of Object.entries(files)) {
     const path = join(dir, name);
     await Deno.mkdir(join(path, ".."), { recursive: true });
