@@ -47,10 +47,10 @@ export {
 export { standardize, type Standardized, type StandardizeOptions } from "./standardize.ts";
 export { oneHot, type OneHotOptions } from "../tensor/mod.ts";
 export {
-  makeClassification,
   type ClassificationData,
+  makeClassification,
   type MakeClassificationOptions,
-  trainTestSplit,
   type TrainTestSplit,
+  trainTestSplit,
   type TrainTestSplitOptions,
 } from "./synthetic.ts";

@@ -1,0 +1,178 @@
+/**
+ * Runs the notebooks headless through Jupyter (quick mode) and checks the numbers they report in
+ * `out/<notebook>/summary.json` against independent references:
+ *
+ * - `tests/fixtures/notebook_01.json`, written by `tests/gen/notebook_01.py`, which runs the
+ *   assignment's own code with NumPy/SciPy/scikit-learn;
+ * - `../shared/reference/001_reference_numbers.json` (the spec's NumPy re-run), when present.
+ *
+ * Jupyter (nbconvert) must be installed; `run_notebooks.ts` says how when it is not.
+ */
+import assert from "node:assert/strict";
+
+const ROOT = new URL("..", import.meta.url);
+const NAME = "01_neural_network_from_scratch";
+const FIXTURE = new URL("fixtures/notebook_01.json", import.meta.url);
+const SHARED = new URL("../../shared/reference/001_reference_numbers.json", import.meta.url);
+
+// deno-lint-ignore no-explicit-any
+type Json = any;
+
+/** Whether `actual` and `expected` print the same with `decimals` decimals (as the assignment). */
+function sameDigits(actual: number, expected: number, decimals: number): boolean {
+  return actual.toFixed(decimals) === expected.toFixed(decimals);
+}
+
+/** Asserts two flat or nested number arrays agree to `decimals` decimals, naming the place. */
+function assertDigits(actual: Json, expected: Json, decimals: number, what: string): void {
+  if (typeof expected === "number") {
+    assert.equal(
+      typeof actual,
+      "number",
+      `${what}: expected a number, got ${JSON.stringify(actual)}`,
+    );
+    assert.ok(
+      sameDigits(actual, expected, decimals),
+      `${what}: ${actual} != ${expected} at ${decimals} decimals`,
+    );
+    return;
+  }
+  assert.ok(Array.isArray(actual), `${what}: expected an array, got ${JSON.stringify(actual)}`);
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  expected.forEach((e: Json, i: number) => assertDigits(actual[i], e, decimals, `${what}[${i}]`));
+}
+
+async function runQuick(): Promise<{ code: number; output: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", "notebooks/run_notebooks.ts", "--quick", NAME],
+    cwd: ROOT,
+    stdin: "null",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  return { code: out.code, output: text };
+}
+
+Deno.test({
+  name: "notebook 01 runs headless and reproduces assignment 1 (quick mode)",
+  // The notebook's kernel keeps ONNX Runtime's native threads; the test only waits for it.
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn(t) {
+    const run = await runQuick();
+    assert.equal(run.code, 0, `run_notebooks.ts failed:\n${run.output}`);
+    const summary: Json = JSON.parse(
+      await Deno.readTextFile(new URL(`out/${NAME}/summary.json`, ROOT)),
+    );
+    const ref: Json = JSON.parse(await Deno.readTextFile(FIXTURE));
+    assert.equal(summary.quick, true);
+
+    await t.step("1.1 gradient descent paths and end points match NumPy", () => {
+      for (const key of ["one_step", "run_b", "run_d", "run_h"]) {
+        const [a, e] = [summary.gd[key], ref.gd[key]];
+        for (const v of ["x", "y", "f"]) assertDigits(a[v], e[v], 12, `gd.${key}.${v}`);
+        assertDigits(a.x_hist, e.x_hist, 12, `gd.${key}.x_hist`);
+        assertDigits(a.y_hist, e.y_hist, 12, `gd.${key}.y_hist`);
+      }
+      assertDigits(summary.gd.f_3_2, ref.gd.f_3_2, 12, "f(3, 2)");
+      assertDigits(summary.gd.contour_min, ref.gd.contour_min, 12, "contour min");
+      assertDigits(summary.gd.contour_max, ref.gd.contour_max, 12, "contour max");
+      for (const v of ["x", "y", "f"]) {
+        assertDigits(summary.gd.global_min[v], ref.gd.global_min[v], 6, `global minimum ${v}`);
+      }
+    });
+
+    await t.step("1.2 sigmoid, ReLU and BCE arrays match NumPy to 6 decimals", () => {
+      const [a, e] = [summary.components, ref.components];
+      for (
+        const k of ["x", "sigmoid", "sigmoid_grad", "relu", "relu_grad", "relu_grad_numerical"]
+      ) {
+        assertDigits(a[k], e[k], 6, k);
+      }
+      for (const k of ["y", "y_hat", "loss", "grad", "grad_numerical", "difference"]) {
+        assertDigits(a.bce[k], e.bce[k], 6, `bce.${k}`);
+      }
+    });
+
+    await t.step("1.3 one-layer model: loss, gradient and finite differences", () => {
+      const [a, e] = [summary.one_layer, ref.one_layer];
+      assertDigits(a.w, e.w, 12, "w");
+      assertDigits(a.b, e.b, 12, "b");
+      assertDigits(a.loss, e.loss, 12, "loss");
+      assertDigits(a.grad, e.grad, 6, "gradient");
+      assertDigits(a.check.symbolic, e.check.symbolic, 6, "symbolic gradient");
+      assertDigits(a.check.numerical, e.check.numerical, 6, "numerical gradient");
+    });
+
+    await t.step("1.4 layers: Linear, Sigmoid, ReLU outputs and check_grad errors", () => {
+      const [a, e] = [summary.layers, ref.layers];
+      for (const k of ["linear_y", "linear_dx", "sigmoid_y", "sigmoid_dx", "relu_x", "relu_y"]) {
+        assertDigits(a[k], e[k], 6, k);
+      }
+      assertDigits(a.relu_dx, e.relu_dx, 6, "relu_dx");
+      assert.equal(a.linear_exact_asserts, true, "exact equalities after doubling W");
+      for (const [k, err] of Object.entries(a.check_grad)) {
+        assert.ok((err as number) < 1e-5, `check_grad ${k}: ${err} >= 1e-5`);
+      }
+      assert.ok(a.check_grad.linear_dx < 1e-5 && a.check_grad.linear_dW < 1e-5);
+    });
+
+    await t.step("1.6 digits preprocessing and split match scikit-learn and NumPy", () => {
+      const [a, e] = [summary.digits, ref.digits];
+      assert.deepEqual(a.shape, e.shape);
+      for (const k of ["raw_mean", "raw_std", "min", "max"]) assertDigits(a[k], e[k], 13, k);
+      for (const k of ["positives", "n_train", "n_test", "train_positives", "test_positives"]) {
+        assert.equal(a[k], e[k], k);
+      }
+      assert.deepEqual(a.permutation, e.permutation, "the split permutation");
+    });
+
+    await t.step("1.6 every epoch of runs R1-R9 matches NumPy to 4 decimals", () => {
+      for (const name of ["R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9"]) {
+        const [a, e] = [summary.runs[name], ref.runs[name]];
+        assert.ok(a, `run ${name} missing from the summary`);
+        assert.equal(a.epochs, Math.min(3, e.loss_train.length), `${name} epochs in quick mode`);
+        for (const k of ["loss_train", "acc_train", "loss_test", "acc_test"]) {
+          assertDigits(a[k], e[k].slice(0, a.epochs), 4, `${name}.${k}`);
+          // far tighter than printed: only summation order differs from NumPy
+          a[k].forEach((v: number, i: number) =>
+            assert.ok(Math.abs(v - e[k][i]) < 1e-9, `${name}.${k}[${i}]: ${v} vs ${e[k][i]}`)
+          );
+        }
+      }
+    });
+
+    await t.step("the ONNX export runs in ONNX Runtime with our predictions", () => {
+      for (const backend of ["ort-node", "ort-wasm"]) {
+        const r = summary.onnx[backend];
+        assert.ok(r, `no ${backend} result`);
+        assert.ok(r.max_abs_diff < 1e-5, `${backend}: max difference ${r.max_abs_diff}`);
+        assert.equal(r.same_decisions, r.n, `${backend}: decisions differ`);
+      }
+    });
+
+    await t.step("the reproduction table agrees on every row", () => {
+      const failing = summary.reproduction.filter((r: Json) => !r.ok);
+      assert.deepEqual(failing, [], "rows that disagree");
+    });
+
+    await t.step("numbers agree with ../shared/reference/001_reference_numbers.json", async () => {
+      let shared: Json;
+      try {
+        shared = JSON.parse(await Deno.readTextFile(SHARED));
+      } catch {
+        console.warn(`  (skipped: ${SHARED.pathname} is not available)`);
+        return;
+      }
+      assert.deepEqual(summary.digits.permutation, shared.digits_permutation_seed12345);
+      assertDigits(summary.digits.min, shared.digits_checks.normalized_min, 13, "min");
+      assertDigits(summary.digits.max, shared.digits_checks.normalized_max, 13, "max");
+      for (const name of ["R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9"]) {
+        const a = summary.runs[name];
+        const e = shared.training_runs[name].per_epoch;
+        for (const k of ["loss_train", "acc_train", "loss_test", "acc_test"]) {
+          assertDigits(a[k], e[k].slice(0, a.epochs), 4, `${name}.${k}`);
+        }
+      }
+    });
+  },
+});
