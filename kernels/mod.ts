@@ -1,9 +1,15 @@
 /**
  * Compute kernels for `lib/`: the gemm interface, the backends and the registry that selects one.
  *
+ * Backends: `js` (pure TypeScript, always there), `blas` (native CBLAS through `Deno.dlopen`),
+ * `ort-node` (onnxruntime-node), `ort-wasm` and `ort-webgpu` (onnxruntime-web in a worker behind a
+ * synchronous bridge), and `auto` (the default: each product goes to the backend measured fastest for
+ * its dtype and size; see `calibrate()`).
+ *
  * ```ts
  * import { gemm, listBackends, setBackend } from "./kernels/mod.ts";
  * console.table(listBackends());
+ * setBackend("blas");
  * ```
  *
  * @module
@@ -19,10 +25,35 @@ export type {
 export { dtypeOf, validateGemm } from "./types.ts";
 export { jsBackend, jsGemm } from "./js_gemm.ts";
 export {
+  BACKEND_ENV_VAR,
   gemm,
   getBackend,
+  getCalibration,
   listBackends,
   registerBackend,
   setBackend,
+  setCalibration,
   setSmallWorkThreshold,
+  smallWorkThreshold,
+  tryBackend,
 } from "./registry.ts";
+export type { BackendResolver, CalibrationTable } from "./auto.ts";
+export { autoChoice, nearestPoint, rankAt, smallWorkFromTable } from "./auto.ts";
+export type { CalibrateOptions, GemmShape, MeasureOptions } from "./calibrate.ts";
+export {
+  calibrate,
+  CALIBRATION_SIZES,
+  gflops,
+  machineDescription,
+  measureGemm,
+} from "./calibrate.ts";
+export { BLAS_ENV_VAR, blasCandidates, createBlasBackend } from "./blas.ts";
+export type { OrtNodeOptions } from "./ort_node.ts";
+export { createOrtNodeBackend } from "./ort_node.ts";
+export type { BridgeBackend, OrtBridgeOptions } from "./ort_bridge.ts";
+export { createOrtBridgeBackend } from "./ort_bridge.ts";
+export type { OrtProvider } from "./ort_protocol.ts";
+export { WEBGPU_FALLBACK_ENV_VAR } from "./ort_protocol.ts";
+export { createOrtWebGpuBackend, noGpuReason } from "./ort_webgpu.ts";
+export { gemmModel } from "./onnx_gemm_model.ts";
+export type { GemmModelOptions } from "./onnx_gemm_model.ts";
