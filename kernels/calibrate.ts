@@ -35,10 +35,15 @@ export const CALIBRATION_SIZES: readonly number[] = [
 
 /** Shape and layout of a product to time. */
 export interface GemmShape {
+  /** Rows of op(A) and C. */
   m: number;
+  /** Columns of op(B) and C. */
   n: number;
+  /** The shared dimension. */
   k: number;
+  /** Read A transposed. */
   transA?: boolean;
+  /** Read B transposed. */
   transB?: boolean;
 }
 

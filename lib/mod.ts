@@ -15,7 +15,25 @@
  */
 export * from "./tensor/mod.ts";
 export * as random from "./random/mod.ts";
-export { defaultRng, Generator, RandomState, SeedSequence } from "./random/mod.ts";
+export {
+  type ChoiceOptions,
+  defaultRng,
+  Generator,
+  type IntegersOptions,
+  type LegacySeed,
+  MT19937,
+  type MT19937State,
+  PCG64,
+  type PCG64State,
+  type RandintOptions,
+  RandomState,
+  type SeedLike,
+  SeedSequence,
+  type Shuffleable,
+  type Size,
+  type SizedIntegersOptions,
+  type SizedRandintOptions,
+} from "./random/mod.ts";
 export * from "./format/mod.ts";
 export * from "./nn/mod.ts";
 export * from "./optim/mod.ts";

@@ -69,6 +69,7 @@ export class DataLoader<Y extends Int32Array | Tensor = Int32Array> implements I
   #buffers?: { x: TensorData; y?: Int32Array | TensorData };
 
   /**
+   * Makes a loader over the rows of `x` and `y`; see {@link DataLoaderOptions}.
    * @param x the data, first axis = samples
    * @param y labels or targets with the same number of samples
    * @throws RangeError when the sample counts differ or `batchSize` is not a positive integer

@@ -15,7 +15,7 @@
  * @module
  */
 
-export { colormap, type ColormapName, TAB10 } from "./colors.ts";
+export { type Colormap, colormap, type ColormapName, TAB10 } from "./colors.ts";
 export { type ContourOptions, contourPlot, type PathInput } from "./contour.ts";
 export { type ConfusionMatrixOptions, confusionMatrixPlot } from "./confusion.ts";
 export { Figure, type FigureSaveOptions, JUPYTER_DISPLAY } from "./figure.ts";
@@ -33,4 +33,5 @@ export {
   type ProgressSink,
 } from "./progress.ts";
 export { scatter, type ScatterData, type ScatterOptions } from "./scatter.ts";
+export type { ViewAngles } from "./projection.ts";
 export { trainingCurves, type TrainingCurvesOptions, type TrainingHistory } from "./training.ts";
