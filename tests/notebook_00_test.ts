@@ -16,27 +16,11 @@
  * Jupyter (nbconvert) must be installed; `run_notebooks.ts` says how when it is not.
  */
 import assert from "node:assert/strict";
+import { assertClose, type Json, readJson, runQuickNotebook } from "./notebook_support.ts";
 
-const ROOT = new URL("..", import.meta.url);
 const NAME = "00_classifiers_step_by_step";
 const FIXTURE = new URL("fixtures/notebook_00.json", import.meta.url);
 const SHARED = new URL("../../shared/reference/", import.meta.url);
-
-// deno-lint-ignore no-explicit-any
-type Json = any;
-
-/** Asserts |actual - expected| <= atol + rtol * |expected| element-wise, naming the place. */
-function assertClose(actual: Json, expected: Json, what: string, rtol = 1e-12, atol = 0): void {
-  if (typeof expected === "number") {
-    assert.equal(typeof actual, "number", `${what}: expected a number, got ${actual}`);
-    const tol = atol + rtol * Math.abs(expected);
-    assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} != ${expected} (tol ${tol})`);
-    return;
-  }
-  assert.ok(Array.isArray(actual), `${what}: expected an array, got ${JSON.stringify(actual)}`);
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  expected.forEach((e: Json, i: number) => assertClose(actual[i], e, `${what}[${i}]`, rtol, atol));
-}
 
 /** Reads a shared reference file, or null (with a note) when it is not available. */
 async function shared(name: string): Promise<Json | null> {
@@ -48,16 +32,6 @@ async function shared(name: string): Promise<Json | null> {
   }
 }
 
-async function runQuick(): Promise<{ code: number; output: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "notebooks/run_notebooks.ts", "--quick", NAME],
-    cwd: ROOT,
-    stdin: "null",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-  return { code: out.code, output: text };
-}
-
 const RUNS = ["batch_seed0", "sgd_seed0", "batch_zero", "sgd_zero"];
 const BINARY_RUNS = ["binary_batch_zero", "binary_sgd_zero"];
 
@@ -67,11 +41,8 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn(t) {
-    const run = await runQuick();
-    assert.equal(run.code, 0, `run_notebooks.ts failed:\n${run.output}`);
-    const s: Json = JSON.parse(await Deno.readTextFile(new URL(`out/${NAME}/summary.json`, ROOT)));
-    const ref: Json = JSON.parse(await Deno.readTextFile(FIXTURE));
-    assert.equal(s.quick, true);
+    const s: Json = await runQuickNotebook(NAME);
+    const ref: Json = await readJson(FIXTURE);
 
     await t.step("the synthetic data and split are scikit-learn's, bit for bit", () => {
       assert.deepEqual(s.data.shapes, [[160, 3], [160, 4], [40, 3], [40, 4]]);

@@ -12,13 +12,11 @@
  * Jupyter (nbconvert) must be installed; `run_notebooks.ts` says how when it is not.
  */
 import assert from "node:assert/strict";
+import { type Json, readJson, runQuickNotebook } from "./notebook_support.ts";
 
 const ROOT = new URL("..", import.meta.url);
 const NAME = "02_mnist_mlp_from_scratch";
 const FIXTURE = new URL("fixtures/notebook_02.json", import.meta.url);
-
-// deno-lint-ignore no-explicit-any
-type Json = any;
 
 /** Asserts |actual - expected| <= tol * max(1, |expected|) element-wise, naming the place. */
 function assertClose(actual: Json, expected: Json, tol: number, what: string): void {
@@ -40,29 +38,14 @@ function confusionDistance(a: number[][], b: number[][]): number {
   return d;
 }
 
-async function runQuick(): Promise<{ code: number; output: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "notebooks/run_notebooks.ts", "--quick", NAME],
-    cwd: ROOT,
-    stdin: "null",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-  return { code: out.code, output: text };
-}
-
 Deno.test({
   name: "notebook 02 runs headless and reproduces EE5179 assignment 1 (quick mode)",
   // The notebook's kernel keeps ONNX Runtime's native threads; the test only waits for it.
   sanitizeResources: false,
   sanitizeOps: false,
   async fn(t) {
-    const run = await runQuick();
-    assert.equal(run.code, 0, `run_notebooks.ts failed:\n${run.output}`);
-    const summary: Json = JSON.parse(
-      await Deno.readTextFile(new URL(`out/${NAME}/summary.json`, ROOT)),
-    );
-    const ref: Json = JSON.parse(await Deno.readTextFile(FIXTURE));
-    assert.equal(summary.quick, true);
+    const summary: Json = await runQuickNotebook(NAME);
+    const ref: Json = await readJson(FIXTURE);
 
     await t.step("quick mode uses the fixture's configuration", () => {
       assert.equal(summary.config.n_train, ref.config.n_train_quick);

@@ -11,27 +11,12 @@
  * Jupyter (nbconvert) must be installed; `run_notebooks.ts` says how when it is not.
  */
 import assert from "node:assert/strict";
+import { assertClose, type Json, readJson, runQuickNotebook } from "./notebook_support.ts";
 
 const ROOT = new URL("..", import.meta.url);
 const NAME = "03_gradients_relu_fits_and_mnist_mlps";
 const FIXTURE = new URL("fixtures/notebook_03.json", import.meta.url);
 const SHARED = new URL("../../shared/reference/003_reference_numbers.json", import.meta.url);
-
-// deno-lint-ignore no-explicit-any
-type Json = any;
-
-/** Asserts |actual - expected| <= atol + rtol * |expected| element-wise, naming the place. */
-function assertClose(actual: Json, expected: Json, what: string, rtol = 1e-12, atol = 0): void {
-  if (typeof expected === "number") {
-    assert.equal(typeof actual, "number", `${what}: expected a number, got ${actual}`);
-    const tol = atol + rtol * Math.abs(expected);
-    assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} != ${expected} (tol ${tol})`);
-    return;
-  }
-  assert.ok(Array.isArray(actual), `${what}: expected an array, got ${JSON.stringify(actual)}`);
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  expected.forEach((e: Json, i: number) => assertClose(actual[i], e, `${what}[${i}]`, rtol, atol));
-}
 
 /** The 4-unit ReLU network, written again here so the test does not trust the notebook's. */
 function reluNet(p: number[], x: number): number {
@@ -40,27 +25,14 @@ function reluNet(p: number[], x: number): number {
   return out;
 }
 
-async function runQuick(): Promise<{ code: number; output: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "notebooks/run_notebooks.ts", "--quick", NAME],
-    cwd: ROOT,
-    stdin: "null",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-  return { code: out.code, output: text };
-}
-
 Deno.test({
   name: "notebook 03 runs headless and reproduces homework 1 (quick mode)",
   // The notebook's kernel keeps ONNX Runtime's native threads; the test only waits for it.
   sanitizeResources: false,
   sanitizeOps: false,
   async fn(t) {
-    const run = await runQuick();
-    assert.equal(run.code, 0, `run_notebooks.ts failed:\n${run.output}`);
-    const s: Json = JSON.parse(await Deno.readTextFile(new URL(`out/${NAME}/summary.json`, ROOT)));
-    const ref: Json = JSON.parse(await Deno.readTextFile(FIXTURE));
-    assert.equal(s.quick, true);
+    const s: Json = await runQuickNotebook(NAME);
+    const ref: Json = await readJson(FIXTURE);
 
     await t.step(
       "P1: the gradient of ||x||^2 is 2x and the mean minimises squared distances",

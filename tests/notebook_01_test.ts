@@ -9,14 +9,11 @@
  * Jupyter (nbconvert) must be installed; `run_notebooks.ts` says how when it is not.
  */
 import assert from "node:assert/strict";
+import { type Json, readJson, runQuickNotebook } from "./notebook_support.ts";
 
-const ROOT = new URL("..", import.meta.url);
 const NAME = "01_neural_network_from_scratch";
 const FIXTURE = new URL("fixtures/notebook_01.json", import.meta.url);
 const SHARED = new URL("../../shared/reference/001_reference_numbers.json", import.meta.url);
-
-// deno-lint-ignore no-explicit-any
-type Json = any;
 
 /** Whether `actual` and `expected` print the same with `decimals` decimals (as the assignment). */
 function sameDigits(actual: number, expected: number, decimals: number): boolean {
@@ -42,29 +39,14 @@ function assertDigits(actual: Json, expected: Json, decimals: number, what: stri
   expected.forEach((e: Json, i: number) => assertDigits(actual[i], e, decimals, `${what}[${i}]`));
 }
 
-async function runQuick(): Promise<{ code: number; output: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "notebooks/run_notebooks.ts", "--quick", NAME],
-    cwd: ROOT,
-    stdin: "null",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-  return { code: out.code, output: text };
-}
-
 Deno.test({
   name: "notebook 01 runs headless and reproduces assignment 1 (quick mode)",
   // The notebook's kernel keeps ONNX Runtime's native threads; the test only waits for it.
   sanitizeResources: false,
   sanitizeOps: false,
   async fn(t) {
-    const run = await runQuick();
-    assert.equal(run.code, 0, `run_notebooks.ts failed:\n${run.output}`);
-    const summary: Json = JSON.parse(
-      await Deno.readTextFile(new URL(`out/${NAME}/summary.json`, ROOT)),
-    );
-    const ref: Json = JSON.parse(await Deno.readTextFile(FIXTURE));
-    assert.equal(summary.quick, true);
+    const summary: Json = await runQuickNotebook(NAME);
+    const ref: Json = await readJson(FIXTURE);
 
     await t.step("1.1 gradient descent paths and end points match NumPy", () => {
       for (const key of ["one_step", "run_b", "run_d", "run_h"]) {
