@@ -1765,7 +1765,7 @@ console.log(`best run: ${bestRun.name} (${bestRun.architecture}), saved as ${onn
 //
 // ## Summary file
 //
-// The key numbers go to `summary.json` next to the figures; `tests/notebooks_test.ts` checks
+// The key numbers go to `summary.json` next to the figures; `tests/notebook_01_test.ts` checks
 // them against the NumPy reference, so a change anywhere in the library that alters a result
 // shows up as a failed reproduction.
 

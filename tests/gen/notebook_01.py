@@ -2,7 +2,7 @@
 
 Runs the assignment's own code (seed 001: Radboud Deep Learning 2023, assignment 1) as it was
 written there, in NumPy/SciPy/scikit-learn, and writes every quantity the notebook prints or
-plots to tests/fixtures/notebook_01.json, which tests/notebooks_test.ts compares with the
+plots to tests/fixtures/notebook_01.json, which tests/notebook_01_test.ts compares with the
 notebook's summary.json.
 
 Run with Debian's Python (numpy 1.24, scipy 1.10, sklearn 1.2.1, whose load_digits() reads
