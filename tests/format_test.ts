@@ -189,3 +189,25 @@ Deno.test("format() and sprintf() reject what Python rejects", () => {
 globalThis.addEventListener("unload", () => {
   console.log(`format_test: ${compared} strings compared with Python/NumPy`);
 });
+
+Deno.test("arrayToString({integer: true}) prints counts as NumPy prints an int array", async () => {
+  const { arange, confusionMatrix, reshape, tensor } = await import("../lib/mod.ts");
+  // Expected strings: /usr/bin/python3 (NumPy 1.24), str(np.array(...)) of the same values.
+  const cm = confusionMatrix([0, 0, 1, 1, 1, 2], [0, 1, 1, 1, 2, 2]);
+  assert.equal(arrayToString(cm, { integer: true }), "[[1 1 0]\n [0 2 1]\n [0 0 1]]");
+  assert.equal(
+    arrayToString(tensor([[50, 2, 0], [3, 1045, 2], [0, 1, 47]]), { integer: true }),
+    "[[  50    2    0]\n [   3 1045    2]\n [   0    1   47]]",
+  );
+  assert.equal(
+    arrayToString(tensor([[-3, 20], [100, -4000]]), { integer: true }),
+    "[[   -3    20]\n [  100 -4000]]",
+  );
+  assert.equal(
+    arrayToString(reshape(arange(2000), [40, 50]), { integer: true }),
+    "[[   0    1    2 ...   47   48   49]\n [  50   51   52 ...   97   98   99]\n" +
+      " [ 100  101  102 ...  147  148  149]\n ...\n [1850 1851 1852 ... 1897 1898 1899]\n" +
+      " [1900 1901 1902 ... 1947 1948 1949]\n [1950 1951 1952 ... 1997 1998 1999]]",
+  );
+  assert.throws(() => arrayToString(tensor([1.5]), { integer: true }), /holds 1.5/);
+});

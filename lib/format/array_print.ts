@@ -38,6 +38,11 @@ export interface ArrayToStringOptions extends Partial<PrintOptions> {
   prefix?: string;
   /** Text the output will be followed by (its length shortens the last line). */
   suffix?: string;
+  /**
+   * Print the values as integers, as NumPy prints an integer array (a confusion matrix of counts,
+   * say); every value must then be a whole number.
+   */
+  integer?: boolean;
 }
 
 /** What `arrayToString` accepts: a tensor, nested number arrays, or an integer typed array. */
@@ -381,6 +386,13 @@ export function arrayToString(a: ArrayLikeInput, options: ArrayToStringOptions =
   const opts: PrintOptions = { ...defaults, ...definedOnly(options) };
   const { separator = " ", prefix = "", suffix = "" } = options;
   const flat = toFlat(a);
+  if (options.integer) {
+    const bad = Array.from(flat.data).find((v) => !Number.isInteger(v));
+    if (bad !== undefined) {
+      throw new RangeError(`arrayToString: {integer: true} but the array holds ${bad}`);
+    }
+    flat.integer = true;
+  }
   const size = flat.shape.reduce((x, y) => x * y, 1);
   const summarize = size > opts.threshold;
   const shown = shownIndices(flat.shape, opts.edgeitems, summarize).map((i) => flat.data[i]);
