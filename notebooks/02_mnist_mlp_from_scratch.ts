@@ -711,7 +711,7 @@ function model(
       updateParameters(parameters, grads, learningRate);
       if (batchIdx % RECORD_EVERY === 0) costs.push(cost);
       batchIdx++;
-      bar.update(i * loader.length + batchIdx, { epoch: i, cost });
+      bar.update(i * loader.length + batchIdx, { cost });
     }
     epochCosts.push(cost);
     console.log(`Cost after epoch ${i}: ${repr(cost)}`);
@@ -1044,7 +1044,7 @@ function torchTrain(net: Sequential, rng: Generator, weightDecay = 0): TorchRun 
       optimizer.step();
       if ((i + 1) % LOG_EVERY === 0) lossLog.push(loss);
       i++;
-      bar.update(epoch * loader.length + i, { epoch: epoch + 1, loss });
+      bar.update(epoch * loader.length + i, { loss });
     }
   }
   // The assignment printed one line per logged step; here one line per epoch
