@@ -13,7 +13,7 @@
 
 import { Tensor } from "../tensor/tensor.ts";
 import { globalRandomState, RandomState } from "../random/mod.ts";
-import { fma } from "../random/fma.ts";
+import { fma } from "../math/mod.ts";
 
 /** Options of `makeClassification` (sklearn's names in camelCase, same defaults). */
 export interface MakeClassificationOptions {

@@ -33,7 +33,7 @@ import {
   weightedWithoutReplacement,
 } from "./common.ts";
 import type { ChoiceOptions, Shuffleable, Size } from "./common.ts";
-import { glibcLog1p } from "./libm.ts";
+import { glibcLog1p } from "../math/mod.ts";
 import { FI, KI, WI, ZIGGURAT_NOR_INV_R, ZIGGURAT_NOR_R } from "./ziggurat_tables.ts";
 
 /** One standard normal by NumPy's 256-layer ziggurat (`random_standard_normal`). */
