@@ -7,7 +7,7 @@
 
 import { Tensor } from "../tensor/tensor.ts";
 import { randomInterval } from "./bounded.ts";
-import type { BitSource } from "./bounded.ts";
+import type { BitSource } from "./bit_source.ts";
 
 /** NumPy's `size` argument: a length or a shape. */
 export type Size = number | readonly number[];
