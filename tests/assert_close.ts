@@ -7,6 +7,8 @@
  * - `"sum"` (the default): |actual - expected| <= atol + rtol * |expected|;
  * - `"max"`: |actual - expected| <= max(atol, rtol * |expected|), i.e. with atol = rtol = tol a
  *   relative error measured against max(1, |expected|).
+ * - `decimals: d`: the two print the same with d decimals (`toFixed(d)`), as an assignment's
+ *   printed numbers are compared.
  * An infinite expected value must be matched exactly; NaN matches NaN only with `equalNan`.
  *
  * Each test file keeps its own defaults with `assertCloseWith`, so every test is exactly as strict
@@ -31,12 +33,17 @@ export interface Tolerance {
   combine?: "sum" | "max";
   /** Whether NaN expected is matched by NaN actual (default false: NaN never matches). */
   equalNan?: boolean;
+  /** Instead of rtol and atol: equal when printed with this many decimals (`toFixed`). */
+  decimals?: number;
 }
 
 /** Whether `actual` is within the tolerance of `expected` (one number; see the module doc). */
 export function isClose(actual: number, expected: number, tol: Tolerance = {}): boolean {
   if (Number.isNaN(expected)) return tol.equalNan === true && Number.isNaN(actual);
   if (!Number.isFinite(expected)) return actual === expected;
+  if (tol.decimals !== undefined) {
+    return actual.toFixed(tol.decimals) === expected.toFixed(tol.decimals);
+  }
   const rtol = tol.rtol ?? 1e-12, atol = tol.atol ?? 0;
   const bound = tol.combine === "max"
     ? Math.max(atol, rtol * Math.abs(expected))
@@ -62,6 +69,7 @@ function flatten(x: unknown): ArrayLike<number> {
 }
 
 function describe(tol: Tolerance): string {
+  if (tol.decimals !== undefined) return `at ${tol.decimals} decimals`;
   const rtol = tol.rtol ?? 1e-12, atol = tol.atol ?? 0;
   return `rtol ${rtol}, atol ${atol}${tol.combine === "max" ? ", max" : ""}`;
 }
@@ -86,54 +94,38 @@ function closeNested(actual: unknown, expected: unknown, what: string, tol: Tole
  * Plain numbers and (nested) plain arrays are compared level by level; a typed array or a tensor
  * (anything with a typed-array `data`) is compared element by element with the row-major numbers
  * of `expected`, after checking that the counts agree. The tolerance is an object, or `rtol` and
- * `atol` as numbers; what it leaves out comes from the defaults (1e-12 and 0 here).
+ * `atol` as numbers; what it leaves out comes from the defaults.
  */
-export function assertClose(
+export type AssertClose = (
   actual: unknown,
   expected: unknown,
   what: string,
   tol?: Tolerance | number,
   atol?: number,
-): void {
-  closeWithDefaults({}, actual, expected, what, tol, atol);
+) => void;
+
+/** `assertClose` with a test file's usual tolerance as its defaults. */
+export function assertCloseWith(defaults: Tolerance): AssertClose {
+  return (actual, expected, what, tol, atol) => {
+    const given: Tolerance = typeof tol === "number" ? { rtol: tol, atol } : tol ?? {};
+    const t: Tolerance = { ...defaults };
+    for (const [k, v] of Object.entries(given)) if (v !== undefined) Object.assign(t, { [k]: v });
+    const flat = flatData(actual) ??
+      (flatData(expected) !== undefined ? flatten(actual) : undefined);
+    if (flat === undefined) {
+      closeNested(actual, expected, what, t);
+      return;
+    }
+    const e = flatten(expected);
+    assert.equal(flat.length, e.length, `${what}: ${flat.length} values, expected ${e.length}`);
+    for (let i = 0; i < e.length; i++) {
+      assert.ok(
+        isClose(flat[i], e[i], t),
+        `${what}[${i}]: got ${flat[i]}, expected ${e[i]} (${describe(t)})`,
+      );
+    }
+  };
 }
 
-function closeWithDefaults(
-  defaults: Tolerance,
-  actual: unknown,
-  expected: unknown,
-  what: string,
-  tol?: Tolerance | number,
-  atol?: number,
-): void {
-  const given: Tolerance = typeof tol === "number" ? { rtol: tol, atol } : tol ?? {};
-  const t: Tolerance = { ...defaults };
-  for (const [k, v] of Object.entries(given)) if (v !== undefined) Object.assign(t, { [k]: v });
-  const flat = flatData(actual) ?? (flatData(expected) !== undefined ? flatten(actual) : undefined);
-  if (flat === undefined) {
-    closeNested(actual, expected, what, t);
-    return;
-  }
-  const e = flatten(expected);
-  assert.equal(flat.length, e.length, `${what}: ${flat.length} values, expected ${e.length}`);
-  for (let i = 0; i < e.length; i++) {
-    assert.ok(
-      isClose(flat[i], e[i], t),
-      `${what}[${i}]: got ${flat[i]}, expected ${e[i]} (${describe(t)})`,
-    );
-  }
-}
-
-/** `assertClose` with other defaults (a test file's usual tolerance). */
-export function assertCloseWith(
-  defaults: Tolerance,
-): (
-  actual: unknown,
-  expected: unknown,
-  what: string,
-  tol?: Tolerance | number,
-  atol?: number,
-) => void {
-  return (actual, expected, what, tol, atol) =>
-    closeWithDefaults(defaults, actual, expected, what, tol, atol);
-}
+/** `AssertClose` with rtol 1e-12 and atol 0 unless a call says otherwise (see `AssertClose`). */
+export const assertClose: AssertClose = assertCloseWith({});

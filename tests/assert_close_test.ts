@@ -52,3 +52,13 @@ Deno.test("assertClose: a number tolerance is rtol then atol; assertCloseWith se
   assert.throws(() => loose([2e-15], [0], "rtol only", 0));
   assert.throws(() => loose([1e-15], [0], "both", { rtol: 0, atol: 0 }));
 });
+
+Deno.test("decimals: equal when both print the same with that many decimals", () => {
+  assert.ok(isClose(0.12345, 0.12349, { decimals: 3 }));
+  assert.ok(!isClose(0.1234, 0.1236, { decimals: 3 })); // 0.123 vs 0.124
+  assertClose([1.00004, [2.5]], [1.00001, [2.50004]], "printed", { decimals: 4 });
+  assert.throws(
+    () => assertClose([1.00006], [1.00001], "printed", { decimals: 4 }),
+    /at 4 decimals/,
+  );
+});
