@@ -13,6 +13,8 @@ import os
 import struct
 import sys
 
+from deno_fmt import deno_fmt
+
 LIBM = "/lib/x86_64-linux-gnu/libm.so.6"
 N = 128
 LN2HI = 0x3FE62E42FEFA3800  # ln2 rounded to 43 bits (glibc's Ln2hi)
@@ -66,15 +68,6 @@ export const LN2LO = {ln2lo!r};
 {arr("LOGC", "log(c) for each subinterval.", logc)}""")
     deno_fmt(out)
     print("wrote", out, file=sys.stderr)
-
-
-
-def deno_fmt(path):
-    """Formats the generated file with deno fmt when deno is installed (keeps `deno fmt --check` clean)."""
-    import shutil
-    import subprocess
-    if shutil.which("deno"):
-        subprocess.run(["deno", "fmt", "--quiet", path], check=False)
 
 
 main()
