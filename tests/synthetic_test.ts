@@ -1,5 +1,6 @@
 /**
- * lib/data/synthetic.ts and lib/data/split.ts against scikit-learn 1.2.1: the shared 000 fixture (random_state=100) and
+ * lib/data/synthetic.ts and lib/data/split.ts against scikit-learn 1.2.1: the shared 000 fixture
+ * (random_state=100) and
  * tests/fixtures/synthetic_vectors.json (made by tests/gen/synthetic_vectors.py). Exact equality.
  */
 import assert from "node:assert/strict";
