@@ -17,6 +17,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { downloadFile } from "./download.ts";
 import { envGet, fileExists } from "./io.ts";
+import { removeStaleTemps } from "../files/atomic.ts";
 
 /** Environment variable naming a data root: data set `<set>` is looked for in `$DL_DATA_ROOT/<set>`. */
 export const DATA_ROOT_ENV = "DL_DATA_ROOT";
@@ -124,6 +125,11 @@ export async function resolveDataset(
   options: SourceOptions = {},
 ): Promise<Resolved> {
   const cacheFolder = join(options.cacheDir ?? defaultCacheDir(), source.folder);
+  // Downloads killed midway leave `<file>.part-<pid>-<hex>` files: remove those of dead processes.
+  for (const name of source.files) {
+    removeStaleTemps(join(cacheFolder, name));
+    if (source.gzip) removeStaleTemps(join(cacheFolder, name + ".gz"));
+  }
   const places: Place[] = [];
   if (options.path !== undefined) {
     places.push({ label: "the path option", dir: options.path });
