@@ -13,6 +13,7 @@
 import { Tensor } from "../tensor/tensor.ts";
 import { fixedDigits, shortest, significantDigits } from "./decimal.ts";
 import type { Decimal } from "./decimal.ts";
+import { checkFormatSize } from "./float_format.ts";
 
 /** NumPy print options (`np.set_printoptions`). */
 export interface PrintOptions {
@@ -65,6 +66,9 @@ const defaults: PrintOptions = {
 
 /** Sets the defaults used by `arrayToString`/`repr`, as `np.set_printoptions`. */
 export function setPrintOptions(options: Partial<PrintOptions>): void {
+  if (options.precision !== undefined) {
+    checkFormatSize("setPrintOptions", "precision", options.precision, "precision");
+  }
   Object.assign(defaults, options);
 }
 
@@ -384,6 +388,7 @@ function formatNested(
  */
 export function arrayToString(a: ArrayLikeInput, options: ArrayToStringOptions = {}): string {
   const opts: PrintOptions = { ...defaults, ...definedOnly(options) };
+  checkFormatSize("arrayToString", "precision", opts.precision, "precision");
   const { separator = " ", prefix = "", suffix = "" } = options;
   const flat = toFlat(a);
   if (options.integer) {
