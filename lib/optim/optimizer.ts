@@ -201,11 +201,18 @@ export function clipInPlace(g: Float32Array | Float64Array, c: number): void {
 export function checkGradients(op: string, params: readonly Parameter[], step: number): void {
   for (const p of params) {
     const g = p.grad.data;
-    let probe = 0;
-    for (let i = 0; i < g.length; i++) probe += g[i] * 0;
-    if (probe === 0) continue;
+    // Four independent sums, so the additions do not wait on each other.
+    let p0 = 0, p1 = 0, p2 = 0, p3 = 0, i = 0;
+    for (; i + 3 < g.length; i += 4) {
+      p0 += g[i] * 0;
+      p1 += g[i + 1] * 0;
+      p2 += g[i + 2] * 0;
+      p3 += g[i + 3] * 0;
+    }
+    for (; i < g.length; i++) p0 += g[i] * 0;
+    if (p0 + p1 + p2 + p3 === 0) continue;
     let nan = 0, inf = 0;
-    for (let i = 0; i < g.length; i++) {
+    for (i = 0; i < g.length; i++) {
       if (g[i] !== g[i]) nan++;
       else if (g[i] === Infinity || g[i] === -Infinity) inf++;
     }
