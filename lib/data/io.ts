@@ -60,7 +60,8 @@ async function gunzipStream(
   let expected = limits.expectedSize ? undefined : -1;
   let out = new Uint8Array(Math.min(hint, maxBytes, MAX_RESERVE));
   let length = 0;
-  const reader = compressed.pipeThrough(new DecompressionStream("gzip")).getReader();
+  const reader = compressed.pipeThrough(smallChunks()).pipeThrough(new DecompressionStream("gzip"))
+    .getReader();
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -96,6 +97,23 @@ async function gunzipStream(
     );
   }
   return length === out.length ? out : out.slice(0, length);
+}
+
+/** Compressed input is fed in pieces of at most this size, so that one output chunk stays small. */
+const INPUT_PIECE = 16 * 1024;
+
+/**
+ * Splits compressed chunks into pieces of at most 16 KB: the decompressor inflates each input chunk
+ * at once (up to 1032 times its size), so small pieces let a cap stop it early.
+ */
+function smallChunks(): TransformStream<Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>> {
+  return new TransformStream({
+    transform(chunk, controller) {
+      for (let at = 0; at < chunk.length; at += INPUT_PIECE) {
+        controller.enqueue(chunk.subarray(at, at + INPUT_PIECE));
+      }
+    },
+  });
 }
 
 /** A cap was exceeded (kept apart from the stream's own errors). */
