@@ -45,7 +45,7 @@ class DenoExecutePreprocessor(ExecutePreprocessor):
         try:
             cell, resources = super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
-            report_dead_kernel(cell, index)
+            report_dead_kernel(getattr(self, "nb", None), cell, index)
             raise
         merged = []
         for out in cell.get("outputs", []):
@@ -81,7 +81,8 @@ class DenoExecutePreprocessor(ExecutePreprocessor):
 
 
 def last_output(cell, limit=2000):
-    """The text of a cell's last output (stream text, error or plain-text result), shortened."""
+    """The text of a cell's last output (stream text, error or plain-text result), shortened;
+    None when it has none."""
     for out in reversed(cell.get("outputs", [])):
         kind = out.get("output_type")
         if kind == "stream":
@@ -94,22 +95,30 @@ def last_output(cell, limit=2000):
             text = "".join(text)
         if text.strip():
             return text[-limit:].rstrip()
-    return "(none)"
+    return None
 
 
-def report_dead_kernel(cell, index):
-    """Writes the dead-kernel report that run_notebooks.ts looks for on stderr."""
+def report_dead_kernel(nb, cell, index):
+    """Writes the dead-kernel report that run_notebooks.ts looks for on stderr. The last output
+    is the dying cell's, or an earlier cell's when the kernel died before sending any (output
+    printed just before `Deno.exit()` is often lost with the process)."""
     source = cell.get("source", "")
     if isinstance(source, list):
         source = "".join(source)
+    output, where = last_output(cell), index
+    cells = nb.cells if nb is not None else []
+    for k in range(min(index, len(cells)) - 1, -1, -1):
+        if output is not None:
+            break
+        output, where = last_output(cells[k]), k
     lines = [
         "DEAD_KERNEL_BEGIN",
         f"the kernel died while running cell {index} (counting from 0), e.g. Deno.exit() "
         "or a crash in native code",
         "cell source:",
         source.rstrip(),
-        "last output of the cell:",
-        last_output(cell),
+        f"last output (cell {where}):" if output is not None else "last output: (none)",
+        output if output is not None else "",
         "DEAD_KERNEL_END",
     ]
     sys.stderr.write("\n".join(lines) + "\n")
