@@ -12,6 +12,7 @@
 
 import { fixedDigits, shortest, significantDigits } from "./decimal.ts";
 import type { Decimal } from "./decimal.ts";
+import { checkFormatSize } from "./float_format.ts";
 
 /** NumPy print options (`np.set_printoptions`). */
 export interface PrintOptions {
@@ -88,6 +89,9 @@ const defaults: PrintOptions = {
 
 /** Sets the defaults used by `arrayToString`/`repr`, as `np.set_printoptions`. */
 export function setPrintOptions(options: Partial<PrintOptions>): void {
+  if (options.precision !== undefined) {
+    checkFormatSize("setPrintOptions", "precision", options.precision, "precision");
+  }
   Object.assign(defaults, options);
 }
 
@@ -407,6 +411,7 @@ function formatNested(
  */
 export function arrayToString(a: ArrayLikeInput, options: ArrayToStringOptions = {}): string {
   const opts: PrintOptions = { ...defaults, ...definedOnly(options) };
+  checkFormatSize("arrayToString", "precision", opts.precision, "precision");
   const { separator = " ", prefix = "", suffix = "" } = options;
   const flat = toFlat(a);
   if (options.integer) {
