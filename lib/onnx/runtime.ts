@@ -10,6 +10,7 @@
 
 import { type DType, shapeStr, Tensor } from "../tensor/tensor.ts";
 import { DataType, decodeModel } from "./onnx_proto.ts";
+import { importOrtNode, importOrtWeb } from "../../kernels/deps.ts";
 
 /** Which ONNX Runtime build runs the model. */
 export type OnnxBackend = "ort-node" | "ort-wasm";
@@ -43,8 +44,8 @@ interface OrtModule {
 const runtimes = new Map<OnnxBackend, Promise<OrtModule>>();
 
 async function importRuntime(backend: OnnxBackend): Promise<OrtModule> {
-  if (backend === "ort-node") return (await import("onnxruntime-node")) as unknown as OrtModule;
-  const ort = await import("onnxruntime-web");
+  if (backend === "ort-node") return (await importOrtNode()) as unknown as OrtModule;
+  const ort = await importOrtWeb();
   // One thread: the multi-threaded build needs cross-origin isolation in browsers and workers
   // here, and the models of the assignments are small.
   ort.env.wasm.numThreads = 1;

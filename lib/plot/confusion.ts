@@ -5,7 +5,7 @@
  * @module
  */
 
-import * as Plot from "@observablehq/plot";
+import { Plot } from "./deps.ts";
 import { colormap, cssInterpolator, luminance } from "./colors.ts";
 import type { Figure } from "./figure.ts";
 import { type PlotMatrix, toRows } from "./inputs.ts";

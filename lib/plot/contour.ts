@@ -5,7 +5,7 @@
  * @module
  */
 
-import * as Plot from "@observablehq/plot";
+import { Plot } from "./deps.ts";
 import { cssInterpolator } from "./colors.ts";
 import type { Figure } from "./figure.ts";
 import { extent, type PlotMatrix, type PlotNumbers, toNumbers, toRows } from "./inputs.ts";

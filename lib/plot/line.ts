@@ -4,7 +4,7 @@
  * @module
  */
 
-import * as Plot from "@observablehq/plot";
+import { Plot } from "./deps.ts";
 import { TAB10 } from "./colors.ts";
 import type { Figure } from "./figure.ts";
 import { isTensor, type PlotNumbers, range, toNumbers } from "./inputs.ts";

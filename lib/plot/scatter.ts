@@ -5,7 +5,7 @@
  * @module
  */
 
-import * as Plot from "@observablehq/plot";
+import { Plot } from "./deps.ts";
 import { colormap, cssInterpolator, rgbString, TAB10 } from "./colors.ts";
 import type { Figure } from "./figure.ts";
 import { extent, type PlotNumbers, toNumbers } from "./inputs.ts";
