@@ -98,8 +98,17 @@ function inputDType(bytes: Uint8Array): DType {
  * per byte array, so calling again with the same `Uint8Array` does not reload the model.
  *
  * ```ts
- * const bytes = toOnnx(model, { inputShape: [784] });
- * const y = await runOnnx(bytes, x); // same numbers as model.forward(x), to float32 precision
+ * import assert from "node:assert/strict";
+ * import { Linear, Sequential } from "@dlfs/deno-dl/nn";
+ * import { runOnnx, toOnnx } from "@dlfs/deno-dl/onnx";
+ * import { defaultRng } from "@dlfs/deno-dl/random";
+ * import { tensor } from "@dlfs/deno-dl/tensor";
+ *
+ * const model = new Sequential([new Linear(4, 2, { rng: defaultRng(0) })]);
+ * const x = tensor([[1, 2, 3, 4]]);
+ * const y = await runOnnx(toOnnx(model, { inputShape: [4] }), x); // onnxruntime-node
+ * const expected = model.forward(x); // the same numbers, to float32 precision
+ * for (let i = 0; i < 2; i++) assert.ok(Math.abs(y.data[i] - expected.data[i]) < 1e-5);
  * ```
  */
 export async function runOnnx(

@@ -27,10 +27,18 @@ export interface FigureSaveOptions {
  * A rendered figure.
  *
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { linePlot } from "@dlfs/deno-dl/plot";
+ *
  * const fig = linePlot({ loss: [3, 2, 1.5] }, { title: "Loss Curve" });
- * fig;                        // last expression of a notebook cell: shown inline
- * await fig.show();           // or shown right away (reliable in headless runs)
- * await fig.save("out/loss.png");
+ * // In a notebook, `fig` as a cell's last expression is shown inline; `await fig.show()` shows it
+ * // right away (reliable in headless runs).
+ * const dir = await Deno.makeTempDir();
+ * await fig.save(`${dir}/loss.svg`);
+ * await fig.save(`${dir}/loss.png`); // 1280x800 pixels: scale 2 by default
+ * assert.equal(await Deno.readTextFile(`${dir}/loss.svg`), fig.svg());
+ * assert.equal(fig.toString(), 'Figure 640x400 "Loss Curve"');
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export class Figure {

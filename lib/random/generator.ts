@@ -2,10 +2,13 @@
  * `Generator`: NumPy's modern random API (`np.random.default_rng(seed)`), bit for bit.
  *
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultRng } from "@dlfs/deno-dl/random";
+ *
  * const rng = defaultRng(12345);
- * rng.random();              // 0.22733602246716966, as NumPy
- * rng.normal(0, 1, [3, 5]);  // a float64 Tensor of shape [3, 5]
- * rng.permutation(1797);     // Int32Array
+ * assert.equal(rng.random(), 0.22733602246716966); // NumPy's default_rng(12345).random()
+ * assert.deepEqual(rng.normal(0, 1, [3, 5]).shape, [3, 5]); // a float64 Tensor
+ * assert.ok(rng.permutation(1797) instanceof Int32Array);
  * ```
  *
  * @module
