@@ -18,8 +18,9 @@
  * assert.ok(Math.abs(copy.forward(x).data[1] - ours.data[1]) < 1e-6);
  * ```
  *
- * The protobuf encoding is this folder's own (`protobuf.ts`, `onnx_proto.ts`): a few hundred lines
- * for the nine messages a feed-forward network needs.
+ * The protobuf encoding is this project's own (`onnx_proto.ts` over `kernels/protobuf.ts`, the
+ * writer and reader the kernels' one-node Gemm models use too): a few hundred lines for the nine
+ * messages a feed-forward network needs.
  *
  * @module
  */
@@ -60,4 +61,4 @@ export {
   type TypeProto,
   type ValueInfoProto,
 } from "./onnx_proto.ts";
-export { ProtobufError, ProtoReader, ProtoWriter } from "./protobuf.ts";
+export { ProtobufError, ProtoReader, ProtoWriter } from "../../kernels/protobuf.ts";
