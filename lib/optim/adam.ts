@@ -18,7 +18,7 @@ export interface AdamOptions extends OptimizerOptions {
 
 /**
  * Adam with bias correction. Step t = 1, 2, ...:
- * ```
+ * ```text
  * g = grad + weightDecay * w                (coupled L2, PyTorch's weight_decay; not AdamW)
  * m = b1 m + (1 - b1) g,   v = b2 v + (1 - b2) g^2
  * w -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)

@@ -112,8 +112,11 @@ export function normalizeAxis(op: string, axis: number, shape: readonly number[]
  * An n-dimensional array of float64 or float32 numbers, contiguous and row-major.
  *
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { Tensor } from "@dlfs/deno-dl/tensor";
+ *
  * const x = new Tensor(new Float64Array([1, 2, 3, 4]), [2, 2]);
- * x.get(1, 0); // 3
+ * assert.equal(x.get(1, 0), 3);
  * ```
  */
 export class Tensor {
