@@ -16,6 +16,7 @@
 export * from "./tensor/mod.ts";
 export * as random from "./random/mod.ts";
 export {
+  type BitSource,
   type ChoiceOptions,
   defaultRng,
   Generator,

@@ -50,7 +50,5 @@ export {
   type ClassificationData,
   makeClassification,
   type MakeClassificationOptions,
-  type TrainTestSplit,
-  trainTestSplit,
-  type TrainTestSplitOptions,
 } from "./synthetic.ts";
+export { type TrainTestSplit, trainTestSplit, type TrainTestSplitOptions } from "./split.ts";

@@ -11,7 +11,7 @@
  */
 
 import { decodeModel, encodeModel, type ModelProto } from "./onnx_proto.ts";
-import { ProtobufError } from "./protobuf.ts";
+import { ProtobufError } from "../../kernels/protobuf.ts";
 import {
   type GraphOptions,
   layersToModelProto,

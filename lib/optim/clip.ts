@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Parameter } from "../nn/module.ts";
+import type { Parameter } from "../tensor/parameter.ts";
 import { checkGradients, clipInPlace } from "./optimizer.ts";
 
 /**

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Parameter } from "../nn/module.ts";
+import type { Parameter } from "../tensor/parameter.ts";
 import { shapeStr } from "../tensor/tensor.ts";
 
 /**

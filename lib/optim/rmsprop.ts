@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Parameter } from "../nn/module.ts";
+import type { Parameter } from "../tensor/parameter.ts";
 import { checkPositive, Optimizer, type OptimizerOptions } from "./optimizer.ts";
 
 /** Options of {@link RMSprop}. */

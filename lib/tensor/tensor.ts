@@ -7,8 +7,8 @@
  *
  * @module
  */
-// Printing lives in lib/format (Python/NumPy number formatting); that module only needs the Tensor
-// class at call time, so this import cycle is harmless.
+// Printing lives in lib/format (Python/NumPy number formatting), which takes any array of the
+// shape { data, shape, dtype } and so needs nothing from this module: no import cycle.
 import { arrayRepr, arrayToString } from "../format/array_print.ts";
 
 /** Element type of a tensor. */
