@@ -20,9 +20,26 @@ export type TensorData = Float32Array | Float64Array;
 /** A nested JavaScript array of numbers (any depth), as `toArray()` returns and `tensor()` accepts. */
 export type NestedArray = number | NestedArray[];
 
-/** Makes an empty typed array of the dtype. */
+/**
+ * Makes an empty typed array of the dtype.
+ * @throws TypeError for a dtype other than "float64" and "float32"; RangeError naming the size
+ *   when the memory cannot be had.
+ */
 export function allocate(dtype: DType, size: number): TensorData {
-  return dtype === "float32" ? new Float32Array(size) : new Float64Array(size);
+  try {
+    if (dtype === "float64") return new Float64Array(size);
+    if (dtype === "float32") return new Float32Array(size);
+  } catch (e) {
+    throw new RangeError(
+      `allocate: cannot allocate ${size} ${dtype} elements (${
+        size * (dtype === "float32" ? 4 : 8)
+      } ` +
+        `bytes): ${(e as Error).message}`,
+    );
+  }
+  throw new TypeError(
+    `allocate: dtype must be "float64" or "float32", got ${JSON.stringify(dtype)}`,
+  );
 }
 
 /**
