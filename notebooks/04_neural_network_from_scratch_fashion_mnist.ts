@@ -37,8 +37,8 @@
 
 // %%
 import {
-  allocate,
   Adam,
+  allocate,
   type DType,
   FASHION_MNIST_CLASSES,
   type Figure,
@@ -112,9 +112,11 @@ const yTest = fashion.test.labels;
 
 console.log(`(${trainShape.join(", ")})`); // print(X.shape)
 console.log(`(${yTrainFiles.length},)`); // print(y.shape)
-console.log(`pixel range after scaling: [${Math.min(...xTrainScaled.subarray(0, 784 * 100))}, ${
-  Math.max(...xTrainScaled.subarray(0, 784 * 100))
-}] (first 100 images)`);
+console.log(
+  `pixel range after scaling: [${Math.min(...xTrainScaled.subarray(0, 784 * 100))}, ${
+    Math.max(...xTrainScaled.subarray(0, 784 * 100))
+  }] (first 100 images)`,
+);
 
 // %% [markdown]
 // Each 28 × 28 image becomes one row of 784 numbers (row by row, as NumPy's `reshape(N, -1)`),
@@ -195,7 +197,18 @@ function matmulInto(
     `matmulInto: [${a.shape}]${transA ? "ᵀ" : ""} @ [${b.shape}]${transB ? "ᵀ" : ""} ` +
       `into [${out.shape}]`,
   );
-  gemm({ transA, transB, m, n, k, alpha: 1, a: a.data as Float32Array, b: b.data as Float32Array, beta: 0, c: out.data as Float32Array });
+  gemm({
+    transA,
+    transB,
+    m,
+    n,
+    k,
+    alpha: 1,
+    a: a.data as Float32Array,
+    b: b.data as Float32Array,
+    beta: 0,
+    c: out.data as Float32Array,
+  });
   return out;
 }
 
@@ -305,7 +318,12 @@ class LayerDense {
       for (let j = 0; j < n; j++) sums[j] += dvalues.data[r * n + j];
     }
     this.dbiases.data.set(sums);
-    addPenaltyGradient(this.dweights, this.weights, this.weightRegularizerL1, this.weightRegularizerL2);
+    addPenaltyGradient(
+      this.dweights,
+      this.weights,
+      this.weightRegularizerL1,
+      this.weightRegularizerL2,
+    );
     addPenaltyGradient(this.dbiases, this.biases, this.biasRegularizerL1, this.biasRegularizerL2);
     if (inputGradient) {
       this.dinputs = reuse(this.dinputs, rows, inputs.shape[1], dvalues.dtype);
@@ -317,8 +335,8 @@ class LayerDense {
 /** `grad += l1 * sign(p)` (sign of 0 is +1) and `grad += 2 * l2 * p`, each only when λ > 0. */
 function addPenaltyGradient(grad: Tensor, p: Tensor, l1: number, l2: number): void {
   const g = grad.data, w = p.data;
-  if (l1 > 0) for (let i = 0; i < g.length; i++) g[i] += l1 * (w[i] < 0 ? -1 : 1);
-  if (l2 > 0) for (let i = 0; i < g.length; i++) g[i] += 2 * l2 * w[i];
+  if (l1 > 0) { for (let i = 0; i < g.length; i++) g[i] += l1 * (w[i] < 0 ? -1 : 1); }
+  if (l2 > 0) { for (let i = 0; i < g.length; i++) g[i] += 2 * l2 * w[i]; }
 }
 
 // %% [markdown]
@@ -373,9 +391,15 @@ console.log("output    :", Array.from(plain.output!.data, (v) => +v.toFixed(12))
 console.log("dweights  :", Array.from(plain.dweights.data));
 console.log("dbiases   :", Array.from(plain.dbiases.data));
 console.log("dinputs   :", Array.from(plain.dinputs!.data, (v) => +v.toFixed(12)));
-console.log("with penalties, dweights:", Array.from(penalised.dweights.data, (v) => +v.toFixed(12)));
+console.log(
+  "with penalties, dweights:",
+  Array.from(penalised.dweights.data, (v) => +v.toFixed(12)),
+);
 console.log("with penalties, dbiases :", Array.from(penalised.dbiases.data, (v) => +v.toFixed(12)));
-console.log("largest error against the hand-computed values:", Math.max(...Object.values(denseErrors), ...Object.values(penaltyErrors)));
+console.log(
+  "largest error against the hand-computed values:",
+  Math.max(...Object.values(denseErrors), ...Object.values(penaltyErrors)),
+);
 assert(Math.max(...Object.values(denseErrors), ...Object.values(penaltyErrors)) < 1e-12);
 
 // %% [markdown]
@@ -512,7 +536,9 @@ class LossCategoricalCrossentropy extends Loss {
       let correctConfidence: number;
       if (yTrue instanceof Tensor) {
         correctConfidence = 0; // one-hot rows: Σ_j p_ij · y_ij
-        for (let j = 0; j < n; j++) correctConfidence += clip(yPred.data[i * n + j]) * yTrue.data[i * n + j];
+        for (let j = 0; j < n; j++) {
+          correctConfidence += clip(yPred.data[i * n + j]) * yTrue.data[i * n + j];
+        }
       } else {
         correctConfidence = clip(yPred.data[i * n + yTrue[i]]);
       }
@@ -584,7 +610,8 @@ console.log("losses     :", Array.from(combined.loss.forward(combined.output!, l
 console.log("mean loss  :", meanLoss);
 console.log("gradient   :", Array.from(combined.dinputs!.data));
 const oneHot = tensor([[0, 0, 1], [1, 0, 0]]);
-const clipLoss = new LossCategoricalCrossentropy().forward(tensor([[0, 1]]), Int32Array.from([0]))[0];
+const clipLoss =
+  new LossCategoricalCrossentropy().forward(tensor([[0, 1]]), Int32Array.from([0]))[0];
 console.log("clipped -log(0) =", clipLoss);
 
 // Finite differences of the mean loss with respect to each score.
@@ -593,7 +620,8 @@ const numeric = Array.from(scores.data, (_, i) => {
   const plus = tensor([[1, 2, 3], [1, 1, 1]]), minus = tensor([[1, 2, 3], [1, 1, 1]]);
   plus.data[i] += h;
   minus.data[i] -= h;
-  const lossAt = (z: Tensor) => new ActivationSoftmaxLossCategoricalCrossentropy().forward(z, labels2);
+  const lossAt = (z: Tensor) =>
+    new ActivationSoftmaxLossCategoricalCrossentropy().forward(z, labels2);
   return (lossAt(plus) - lossAt(minus)) / (2 * h);
 });
 // Chain rule: dL/dp from the separate backward, times the softmax Jacobian diag(p) - p pᵀ.
@@ -610,7 +638,12 @@ const chained = Array.from(scores.data, (_, idx) => {
 });
 const softmaxChecks = {
   softmax: maxAbsDiff(combined.output!.data, [
-    0.09003057317038046, 0.24472847105479764, 0.6652409557748218, 1 / 3, 1 / 3, 1 / 3,
+    0.09003057317038046,
+    0.24472847105479764,
+    0.6652409557748218,
+    1 / 3,
+    1 / 3,
+    1 / 3,
   ]),
   meanLoss: Math.abs(meanLoss - 0.7531091265562451),
   oneHot: Math.abs(combined.loss.calculate(combined.output!, oneHot) - meanLoss),
@@ -619,8 +652,13 @@ const softmaxChecks = {
   chainRule: maxAbsDiff(combined.dinputs!.data, chained),
 };
 console.log("errors:", softmaxChecks);
-assert(softmaxChecks.softmax < 1e-15 && softmaxChecks.meanLoss < 1e-15 && softmaxChecks.oneHot < 1e-15);
-assert(softmaxChecks.clip < 1e-12 && softmaxChecks.finiteDifferences < 1e-9 && softmaxChecks.chainRule < 1e-15);
+assert(
+  softmaxChecks.softmax < 1e-15 && softmaxChecks.meanLoss < 1e-15 && softmaxChecks.oneHot < 1e-15,
+);
+assert(
+  softmaxChecks.clip < 1e-12 && softmaxChecks.finiteDifferences < 1e-9 &&
+    softmaxChecks.chainRule < 1e-15,
+);
 
 // %% [markdown]
 // ### The whole network against finite differences
@@ -642,7 +680,11 @@ interface Network {
 }
 
 /** Forward pass; returns the data loss and the penalties. */
-function forwardNetwork(net: Network, x: Tensor, yTrue: Labels): { dataLoss: number; regularizationLoss: number } {
+function forwardNetwork(
+  net: Network,
+  x: Tensor,
+  yTrue: Labels,
+): { dataLoss: number; regularizationLoss: number } {
   net.dense1.forward(x);
   net.activation1.forward(net.dense1.output!);
   net.dense2.forward(net.activation1.output!);
@@ -650,7 +692,8 @@ function forwardNetwork(net: Network, x: Tensor, yTrue: Labels): { dataLoss: num
   net.dense3.forward(net.activation2.output!);
   const dataLoss = net.lossActivation.forward(net.dense3.output!, yTrue);
   const reg = net.lossActivation.loss;
-  const regularizationLoss = reg.regularizationLoss(net.dense1) + reg.regularizationLoss(net.dense2) +
+  const regularizationLoss = reg.regularizationLoss(net.dense1) +
+    reg.regularizationLoss(net.dense2) +
     reg.regularizationLoss(net.dense3);
   return { dataLoss, regularizationLoss };
 }
@@ -696,8 +739,19 @@ const totalLoss = () => {
 totalLoss();
 backwardNetwork(small, smallY);
 let worstRelative = 0;
-for (const [name, layer] of [["dense1", small.dense1], ["dense2", small.dense2], ["dense3", small.dense3]] as const) {
-  for (const [pName, p, g] of [["weights", layer.weights, layer.dweights], ["biases", layer.biases, layer.dbiases]] as const) {
+for (
+  const [name, layer] of [["dense1", small.dense1], ["dense2", small.dense2], [
+    "dense3",
+    small.dense3,
+  ]] as const
+) {
+  for (
+    const [pName, p, g] of [["weights", layer.weights, layer.dweights], [
+      "biases",
+      layer.biases,
+      layer.dbiases,
+    ]] as const
+  ) {
     const analytic = Float64Array.from(g.data);
     const fd = Array.from(p.data, (_, i) => {
       const keep = p.data[i];
@@ -710,11 +764,14 @@ for (const [name, layer] of [["dense1", small.dense1], ["dense2", small.dense2],
     });
     const err = maxAbsDiff(analytic, fd) / Math.max(1e-8, Math.max(...fd.map(Math.abs)));
     worstRelative = Math.max(worstRelative, err);
-    console.log(`${name}.${pName.padEnd(7)} largest |analytic − finite difference| / largest |gradient| = ${err.toExponential(2)}`);
+    console.log(
+      `${name}.${pName.padEnd(7)} largest |analytic − finite difference| / largest |gradient| = ${
+        err.toExponential(2)
+      }`,
+    );
   }
 }
 assert(worstRelative < 1e-6, `gradient check failed: ${worstRelative}`);
-
 
 // %% [markdown]
 // ### The optimizers
@@ -802,7 +859,9 @@ class OptimizerAdam extends OptimizerSGD {
   beta1: number;
   beta2: number;
 
-  constructor({ learningRate = 0.001, decay = 0, epsilon = 1e-7, beta1 = 0.9, beta2 = 0.999 } = {}) {
+  constructor(
+    { learningRate = 0.001, decay = 0, epsilon = 1e-7, beta1 = 0.9, beta2 = 0.999 } = {},
+  ) {
     super({ learningRate, decay });
     this.epsilon = epsilon;
     this.beta1 = beta1;
@@ -877,7 +936,11 @@ const twoSteps = makeOptimizers();
 for (const [name, optimizer] of Object.entries(twoSteps)) {
   const got = runSteps(optimizer, constant);
   const err = maxAbsDiff(got, byHand[name as keyof typeof byHand]);
-  console.log(`${name.padEnd(8)} after 2 steps: W = [${got.slice(0, 2).join(", ")}], b = ${got[2]} (error ${err.toExponential(1)}; lr of step 2: ${repr(optimizer.currentLearningRate)})`);
+  console.log(
+    `${name.padEnd(8)} after 2 steps: W = [${got.slice(0, 2).join(", ")}], b = ${got[2]} (error ${
+      err.toExponential(1)
+    }; lr of step 2: ${repr(optimizer.currentLearningRate)})`,
+  );
   assert(err < 1e-15, `${name}: two-step check`);
 }
 
@@ -895,7 +958,12 @@ const libraryRun = (kind: "sgd" | "momentum" | "adam") => {
   const params = [{ name: "w", value: w, grad: gw }, { name: "b", value: b, grad: gb }];
   const optimizer = kind === "adam"
     ? new Adam(params, { lr: 0.02, decay: 1e-5, flavor: "nnfs" })
-    : new SGD(params, { lr: 1.0, decay: 0.01, momentum: kind === "momentum" ? 0.5 : 0, flavor: "nnfs" });
+    : new SGD(params, {
+      lr: 1.0,
+      decay: 0.01,
+      momentum: kind === "momentum" ? 0.5 : 0,
+      flavor: "nnfs",
+    });
   for (const { dw, db } of randomGrads) {
     gw.data.set(dw);
     gb.data[0] = db;
@@ -909,7 +977,10 @@ const optimizerLibraryErrors = Object.fromEntries(
     maxAbsDiff(runSteps(makeOptimizers()[kind], randomGrads), libraryRun(kind)),
   ]),
 );
-console.log("10 random steps, largest difference from the library's optimizers:", optimizerLibraryErrors);
+console.log(
+  "10 random steps, largest difference from the library's optimizers:",
+  optimizerLibraryErrors,
+);
 assert(Object.values(optimizerLibraryErrors).every((e) => e < 1e-14));
 
 // %% [markdown]
@@ -999,7 +1070,10 @@ function trainModel(
 }
 
 /** Forward pass on the test set: data loss (no penalties) and accuracy, printed as the assignment. */
-function validate(net: Network, name: string): { accuracy: number; loss: number; predictions: Int32Array } {
+function validate(
+  net: Network,
+  name: string,
+): { accuracy: number; loss: number; predictions: Int32Array } {
   const { dataLoss } = forwardNetwork(net, XTest, yTest);
   const predictions = argmaxRows(net.lossActivation.output!);
   const accuracy = accuracyOf(net.lossActivation.output!, yTest);
@@ -1009,7 +1083,10 @@ function validate(net: Network, name: string): { accuracy: number; loss: number;
 
 /** A 784-H-H-10 network as the assignment builds it: L2 5e-4 on the first layer's weights. */
 function buildNetwork(hidden: number, biasRegularizerL2: number): Network {
-  const dense1 = new LayerDense(X.shape[1], hidden, { weightRegularizerL2: 5e-4, biasRegularizerL2 });
+  const dense1 = new LayerDense(X.shape[1], hidden, {
+    weightRegularizerL2: 5e-4,
+    biasRegularizerL2,
+  });
   const activation1 = new ActivationReLU();
   const dense2 = new LayerDense(hidden, hidden);
   const activation2 = new ActivationReLU();
@@ -1045,7 +1122,11 @@ const optimizerSgd = new OptimizerSGD({ decay: 0.01 });
 const initSgd = firstWeights(netSgd);
 console.log(`parameters: ${parameterCount(netSgd).toLocaleString("en-US")}`);
 const historySgd = trainModel(EPOCHS, X, y, netSgd, optimizerSgd, "SGD");
-console.log(`${EPOCHS} epochs in ${historySgd.seconds.toFixed(0)} s (${(historySgd.seconds / EPOCHS).toFixed(3)} s per epoch)`);
+console.log(
+  `${EPOCHS} epochs in ${historySgd.seconds.toFixed(0)} s (${
+    (historySgd.seconds / EPOCHS).toFixed(3)
+  } s per epoch)`,
+);
 
 // %%
 const validationSgd = validate(netSgd, "SGD");
@@ -1062,7 +1143,11 @@ const optimizerMomentum = new OptimizerSGDMomentum({ decay: 0.01, momentum: 0.5 
 const initMomentum = firstWeights(netMomentum);
 console.log(`parameters: ${parameterCount(netMomentum).toLocaleString("en-US")}`);
 const historyMomentum = trainModel(EPOCHS, X, y, netMomentum, optimizerMomentum, "momentum");
-console.log(`${EPOCHS} epochs in ${historyMomentum.seconds.toFixed(0)} s (${(historyMomentum.seconds / EPOCHS).toFixed(3)} s per epoch)`);
+console.log(
+  `${EPOCHS} epochs in ${historyMomentum.seconds.toFixed(0)} s (${
+    (historyMomentum.seconds / EPOCHS).toFixed(3)
+  } s per epoch)`,
+);
 
 // %%
 const validationMomentum = validate(netMomentum, "SGD with momentum");
@@ -1079,7 +1164,11 @@ const optimizerAdam = new OptimizerAdam({ learningRate: 0.02, decay: 1e-5 });
 const initAdam = firstWeights(netAdam);
 console.log(`parameters: ${parameterCount(netAdam).toLocaleString("en-US")}`);
 const historyAdam = trainModel(EPOCHS, X, y, netAdam, optimizerAdam, "Adam");
-console.log(`${EPOCHS} epochs in ${historyAdam.seconds.toFixed(0)} s (${(historyAdam.seconds / EPOCHS).toFixed(3)} s per epoch)`);
+console.log(
+  `${EPOCHS} epochs in ${historyAdam.seconds.toFixed(0)} s (${
+    (historyAdam.seconds / EPOCHS).toFixed(3)
+  } s per epoch)`,
+);
 
 // %%
 const validationAdam = validate(netAdam, "Adam");
@@ -1145,7 +1234,10 @@ function accuracyFigure(title: string, from = 0): Figure {
 }
 
 await nb.show(accuracyFigure("Accuracy over Epochs"), "f7_accuracy_comparison");
-await nb.show(accuracyFigure("Accuracy over Epochs (from epoch 700)", zoomFrom(700)), "f8_accuracy_comparison_zoom");
+await nb.show(
+  accuracyFigure("Accuracy over Epochs (from epoch 700)", zoomFrom(700)),
+  "f8_accuracy_comparison_zoom",
+);
 
 // %% [markdown]
 // ## 5. What the printed code says, and what produced the printed numbers
@@ -1205,16 +1297,41 @@ await nb.show(accuracyFigure("Accuracy over Epochs (from epoch 700)", zoomFrom(7
 
 // %%
 const assignmentLogs = await nb.readData<
-  Record<"sgd" | "momentum" | "adam", { epoch: number; acc: string; loss: string; lr: string; rr: string }[]>
+  Record<
+    "sgd" | "momentum" | "adam",
+    { epoch: number; acc: string; loss: string; lr: string; rr: string }[]
+  >
 >("04_assignment_logs.json");
 const runs = [
-  { key: "sgd", name: "SGD", net: netSgd, history: historySgd, validation: validationSgd, original: { acc: "0.837", loss: "0.449" } },
-  { key: "momentum", name: "momentum", net: netMomentum, history: historyMomentum, validation: validationMomentum, original: { acc: "0.812", loss: "0.527" } },
-  { key: "adam", name: "Adam", net: netAdam, history: historyAdam, validation: validationAdam, original: { acc: "0.864", loss: "0.387" } },
+  {
+    key: "sgd",
+    name: "SGD",
+    net: netSgd,
+    history: historySgd,
+    validation: validationSgd,
+    original: { acc: "0.837", loss: "0.449" },
+  },
+  {
+    key: "momentum",
+    name: "momentum",
+    net: netMomentum,
+    history: historyMomentum,
+    validation: validationMomentum,
+    original: { acc: "0.812", loss: "0.527" },
+  },
+  {
+    key: "adam",
+    name: "Adam",
+    net: netAdam,
+    history: historyAdam,
+    validation: validationAdam,
+    original: { acc: "0.864", loss: "0.387" },
+  },
 ] as const;
 
 /** Logged epochs where the training accuracy fell by more than 0.1 since the previous log. */
-const collapses = (h: History) => h.epochs.filter((_, i) => i > 0 && h.accuracies[i] < h.accuracies[i - 1] - 0.1);
+const collapses = (h: History) =>
+  h.epochs.filter((_, i) => i > 0 && h.accuracies[i] < h.accuracies[i - 1] - 0.1);
 
 for (const run of runs) {
   const h = run.history;
@@ -1224,14 +1341,24 @@ for (const run of runs) {
   const maxRr = h.regularization.indexOf(Math.max(...h.regularization));
   const originalMaxRr = Math.max(...log.map((l) => Number(l.rr)));
   console.log(
-    `${run.name.padEnd(8)} last logged epoch ${h.epochs[last]}: acc ${f3(h.accuracies[last])} (${log[last].acc}), ` +
-      `loss ${f3(h.losses[last])} (${log[last].loss}); best acc ${f3(h.accuracies[best])} at epoch ${h.epochs[best]}; ` +
-      `largest Rr ${h.regularization[maxRr].toFixed(4)} at epoch ${h.epochs[maxRr]} (${originalMaxRr.toFixed(4)}); ` +
+    `${run.name.padEnd(8)} last logged epoch ${h.epochs[last]}: acc ${f3(h.accuracies[last])} (${
+      log[last].acc
+    }), ` +
+      `loss ${f3(h.losses[last])} (${log[last].loss}); best acc ${
+        f3(h.accuracies[best])
+      } at epoch ${h.epochs[best]}; ` +
+      `largest Rr ${h.regularization[maxRr].toFixed(4)} at epoch ${h.epochs[maxRr]} (${
+        originalMaxRr.toFixed(4)
+      }); ` +
       `accuracy drops > 0.1 at epochs [${collapses(h).join(", ")}]; ` +
-      `test acc ${f3(run.validation.accuracy)} (${run.original.acc}), loss ${f3(run.validation.loss)} (${run.original.loss})`,
+      `test acc ${f3(run.validation.accuracy)} (${run.original.acc}), loss ${
+        f3(run.validation.loss)
+      } (${run.original.loss})`,
   );
 }
-const order = [...runs].sort((a, b) => b.validation.accuracy - a.validation.accuracy).map((r) => r.name);
+const order = [...runs].sort((a, b) => b.validation.accuracy - a.validation.accuracy).map((r) =>
+  r.name
+);
 console.log(`test accuracy order: ${order.join(" > ")} (assignment: Adam > SGD > momentum)`);
 
 // %% [markdown]
@@ -1271,7 +1398,9 @@ console.log(`test accuracy order: ${order.join(" > ")} (assignment: Adam > SGD >
 // depends on the unseeded random start.
 
 // %%
-const reproduction = await nb.readData<{ rows: Record<string, Expectation> }>("04_reproduction.json");
+const reproduction = await nb.readData<{ rows: Record<string, Expectation> }>(
+  "04_reproduction.json",
+);
 const table = nb.table(reproduction.rows);
 const quickNote = `not comparable in quick mode (${EPOCHS} epochs instead of 1,100)`;
 
@@ -1290,10 +1419,14 @@ for (const run of runs) {
   table.row(`${run.name} epoch 0 Rr`, h.regularization[0]);
   // The learning rates: as text, every logged one.
   const n = h.epochs.length;
-  table.row(`${run.name} learning rates, epochs 0–${h.epochs[n - 1]} (${n} logged)`, h.learningRate.map(repr).join(" "), {
-    original: log.slice(0, n).map((l) => l.lr).join(" "),
-    shown: `${repr(h.learningRate[0])} … ${repr(h.learningRate[n - 1])}`,
-  });
+  table.row(
+    `${run.name} learning rates, epochs 0–${h.epochs[n - 1]} (${n} logged)`,
+    h.learningRate.map(repr).join(" "),
+    {
+      original: log.slice(0, n).map((l) => l.lr).join(" "),
+      shown: `${repr(h.learningRate[0])} … ${repr(h.learningRate[n - 1])}`,
+    },
+  );
   for (const epoch of [10, 1090]) {
     const i = h.epochs.indexOf(epoch);
     table.row(
@@ -1339,11 +1472,24 @@ forwardNetwork(best, XTest, yTest);
 const ours = best.lossActivation.output!;
 const ortPredictions = argmaxRows(ortProbabilities);
 let agree = 0;
-for (let i = 0; i < ortPredictions.length; i++) if (ortPredictions[i] === bestRun.validation.predictions[i]) agree++;
+for (let i = 0; i < ortPredictions.length; i++) {
+  if (ortPredictions[i] === bestRun.validation.predictions[i]) agree++;
+}
 const onnxMaxDiff = maxAbsDiff(ortProbabilities.data, ours.data);
-console.log(`best network: ${bestRun.name} (test accuracy ${f3(bestRun.validation.accuracy)}), ${onnxModel.length.toLocaleString("en-US")} bytes of ONNX`);
-console.log(`ONNX Runtime agrees on ${agree} of ${ortPredictions.length} test predictions; largest probability difference ${onnxMaxDiff.toExponential(2)}`);
-assert(agree === ortPredictions.length && onnxMaxDiff < 1e-4, "ONNX Runtime disagrees with the network");
+console.log(
+  `best network: ${bestRun.name} (test accuracy ${f3(bestRun.validation.accuracy)}), ${
+    onnxModel.length.toLocaleString("en-US")
+  } bytes of ONNX`,
+);
+console.log(
+  `ONNX Runtime agrees on ${agree} of ${ortPredictions.length} test predictions; largest probability difference ${
+    onnxMaxDiff.toExponential(2)
+  }`,
+);
+assert(
+  agree === ortPredictions.length && onnxMaxDiff < 1e-4,
+  "ONNX Runtime disagrees with the network",
+);
 
 // %%
 const historyJson = (h: History) => ({
