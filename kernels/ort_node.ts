@@ -20,6 +20,7 @@ import { scaleInPlace, storeScaled } from "./epilogue.ts";
 import { gemmModel } from "./onnx_gemm_model.ts";
 import { createOrtBridgeBackend } from "./ort_bridge.ts";
 import { granted } from "./permissions.ts";
+import type { OrtModule } from "./ort_types.ts";
 
 /** The few members of onnxruntime-node's native binding used here (dist/binding.d.ts). */
 interface NativeSession {
@@ -33,7 +34,7 @@ interface NativeBinding {
   initOrt(): void;
 }
 
-type TensorConstructor = new (type: KernelDType, data: FloatArray, dims: number[]) => unknown;
+type TensorConstructor = OrtModule["Tensor"];
 
 /** Options of {@link createOrtNodeBackend}. */
 export interface OrtNodeOptions {

@@ -11,21 +11,10 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { DataMessage, OrtProvider, WorkerInit } from "./ort_protocol.ts";
 import { CTRL, dataLayout, ERROR_BYTES, STATE, WEBGPU_FALLBACK_ENV_VAR } from "./ort_protocol.ts";
 import { gemmModel } from "./onnx_gemm_model.ts";
+import type { OrtModule, OrtSession } from "./ort_types.ts";
 import type { KernelDType } from "./types.ts";
 
-// The part of the onnxruntime API used here; both onnxruntime-node and onnxruntime-web provide it.
 type Dtype = KernelDType;
-interface OrtTensor {
-  data: unknown;
-}
-interface OrtSession {
-  run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>>;
-}
-interface OrtModule {
-  Tensor: new (type: Dtype, data: Float32Array | Float64Array, dims: number[]) => OrtTensor;
-  InferenceSession: { create(model: Uint8Array, options: object): Promise<OrtSession> };
-  env: { wasm: { numThreads?: number; proxy?: boolean }; logLevel?: string };
-}
 
 /** The part of navigator.gpu used to find out whether there is a GPU. */
 interface Gpu {

@@ -16,6 +16,7 @@
 export * from "./tensor/mod.ts";
 export * as random from "./random/mod.ts";
 export {
+  type BitSource,
   type ChoiceOptions,
   defaultRng,
   Generator,
@@ -42,6 +43,7 @@ export * from "./metrics/mod.ts";
 export * from "./data/mod.ts";
 export * from "./plot/mod.ts";
 export * from "./onnx/mod.ts";
+export { type WriteAtomicOptions, writeFileAtomic, writeFileAtomicSync } from "./files/mod.ts";
 export {
   type Backend,
   type BackendInfo,

@@ -12,23 +12,16 @@
  * Jupyter (nbconvert) must be installed; `run_notebooks.ts` says how when it is not.
  */
 import assert from "node:assert/strict";
+import { assertClose, type Tolerance } from "./assert_close.ts";
 import { type Json, readJson, runQuickNotebook } from "./notebook_support.ts";
 
 const ROOT = new URL("..", import.meta.url);
 const NAME = "02_mnist_mlp_from_scratch";
 const FIXTURE = new URL("fixtures/notebook_02.json", import.meta.url);
 
-/** Asserts |actual - expected| <= tol * max(1, |expected|) element-wise, naming the place. */
-function assertClose(actual: Json, expected: Json, tol: number, what: string): void {
-  if (typeof expected === "number") {
-    assert.equal(typeof actual, "number", `${what}: expected a number, got ${actual}`);
-    const err = Math.abs(actual - expected) / Math.max(1, Math.abs(expected));
-    assert.ok(err <= tol, `${what}: ${actual} vs ${expected} (relative ${err} > ${tol})`);
-    return;
-  }
-  assert.ok(Array.isArray(actual), `${what}: expected an array, got ${JSON.stringify(actual)}`);
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  expected.forEach((e: Json, i: number) => assertClose(actual[i], e, tol, `${what}[${i}]`));
+/** The tolerance of this file: |actual - expected| <= tol * max(1, |expected|). */
+function relative(tol: number): Tolerance {
+  return { rtol: tol, atol: tol, combine: "max" };
 }
 
 /** Number of cells where two confusion matrices differ, and by how much in all. */
@@ -65,14 +58,19 @@ Deno.test({
       assert.equal(d.train_label_10, 3, "image index 10 label 3");
       assert.equal(d.batches, 938);
       assert.equal(d.last_batch, 32);
-      assertClose(d.pixel_sum_train_10, ref.data.pixel_sum_train_10, 1e-12, "pixel sum");
+      assertClose(d.pixel_sum_train_10, ref.data.pixel_sum_train_10, "pixel sum", relative(1e-12));
     });
 
     await t.step("Glorot bounds and the uniform-output cost 3.2508...", () => {
-      assertClose(summary.glorot_bounds, ref.glorot_bounds, 1e-15, "Glorot bounds");
-      assertClose(summary.uniform_cost, ref.uniform_cost, 1e-15, "uniform cost (NumPy)");
+      assertClose(summary.glorot_bounds, ref.glorot_bounds, "Glorot bounds", relative(1e-15));
+      assertClose(summary.uniform_cost, ref.uniform_cost, "uniform cost (NumPy)", relative(1e-15));
       // the closed form -ln 0.1 - 9 ln 0.9 (the specification's R3)
-      assertClose(summary.uniform_cost, 3.250829733914482, 1e-14, "uniform cost (closed form)");
+      assertClose(
+        summary.uniform_cost,
+        3.250829733914482,
+        "uniform cost (closed form)",
+        relative(1e-14),
+      );
     });
 
     await t.step("backProp agrees with finite differences; the unused biases do not", () => {
@@ -86,11 +84,16 @@ Deno.test({
       () => {
         const [a, e] = [summary.untrained, ref.untrained];
         assert.deepEqual(a.first_batch, e.first_batch, "first shuffled batch");
-        assertClose(a.W1_corner, e.W1_corner, 1e-15, "W1[:2, :3]");
+        assertClose(a.W1_corner, e.W1_corner, "W1[:2, :3]", relative(1e-15));
         assert.equal(a.sample_label, e.sample_label);
-        assertClose(a.sample_output, e.sample_output, 1e-12, "softmax output of sample 10");
+        assertClose(
+          a.sample_output,
+          e.sample_output,
+          "softmax output of sample 10",
+          relative(1e-12),
+        );
         assert.equal(a.sample_prediction, e.sample_prediction);
-        assertClose(a.first_batch_cost, e.first_batch_cost, 1e-12, "first batch cost");
+        assertClose(a.first_batch_cost, e.first_batch_cost, "first batch cost", relative(1e-12));
         assert.equal(a.test_acc, e.test_acc);
         assert.equal(a.train_acc, e.train_acc);
         assert.deepEqual(a.confusion_test, e.confusion_test);
@@ -107,8 +110,8 @@ Deno.test({
         assert.equal(a.init, e.init, `${name} init`);
         assert.equal(a.lr, e.lr, `${name} learning rate`);
         // only summation order differs from NumPy, over 202 SGD steps
-        assertClose(a.costs, e.costs, 1e-9, `${name} recorded costs`);
-        assertClose(a.epoch_costs, e.epoch_costs, 1e-9, `${name} printed costs`);
+        assertClose(a.costs, e.costs, `${name} recorded costs`, relative(1e-9));
+        assertClose(a.epoch_costs, e.epoch_costs, `${name} printed costs`, relative(1e-9));
         assert.ok(Math.abs(a.test_acc - e.test_acc) <= 2e-4, `${name} test ${a.test_acc}`);
         assert.ok(Math.abs(a.train_acc - e.train_acc) <= 2e-4, `${name} train ${a.train_acc}`);
         const d = confusionDistance(a.confusion_test, e.confusion_test);
@@ -129,7 +132,7 @@ Deno.test({
     await t.step("PyTorch part: ReLU and the continued weight-decay run match torch", () => {
       for (const k of ["relu", "relu_wd"]) {
         const [a, e] = [summary.torch[k], ref.torch[k]];
-        assertClose(a.loss_log, e.loss_log, 1e-7, `${k} loss log`);
+        assertClose(a.loss_log, e.loss_log, `${k} loss log`, relative(1e-7));
         assert.ok(Math.abs(a.test_correct - e.test_correct) <= 3, `${k}: ${a.test_correct}`);
         assert.ok(Math.abs(a.train_acc - e.train_acc) <= 5e-4, `${k} train ${a.train_acc}`);
       }
@@ -140,7 +143,12 @@ Deno.test({
       // every 20 steps with tanh at lr 0.01, so only the first epoch is compared tightly.
       const [a, e] = [summary.torch.tanh, ref.torch.tanh];
       assert.equal(a.loss_log.length, e.loss_log.length);
-      assertClose(a.loss_log.slice(0, 5), e.loss_log.slice(0, 5), 1e-7, "tanh loss, epoch 1");
+      assertClose(
+        a.loss_log.slice(0, 5),
+        e.loss_log.slice(0, 5),
+        "tanh loss, epoch 1",
+        relative(1e-7),
+      );
       assert.ok(Math.abs(a.test_acc - e.test_acc) <= 0.03, `tanh test ${a.test_acc}`);
     });
 

@@ -128,6 +128,23 @@ function decode(view: DataView, offset: number, count: number, type: IdxType): I
 }
 
 /**
+ * The size in bytes of the IDX file whose first bytes are `head`, from its header; `undefined`
+ * until the header is complete or when it is not a valid IDX header (`parseIdx` then says why).
+ * Used to stop decompressing a file that inflates past what its header declares.
+ */
+export function idxFileSize(head: Uint8Array): number | undefined {
+  if (head.length < 4) return undefined;
+  const kind = TYPES[head[2]], ndim = head[3];
+  if (head[0] !== 0 || head[1] !== 0 || !kind || ndim === 0) return undefined;
+  const headerBytes = 4 + 4 * ndim;
+  if (head.length < headerBytes) return undefined;
+  const view = new DataView(head.buffer, head.byteOffset, headerBytes);
+  let count = 1;
+  for (let d = 0; d < ndim; d++) count *= view.getUint32(4 + 4 * d);
+  return headerBytes + count * kind.bytes;
+}
+
+/**
  * Reads an IDX file, plain or gzip-compressed (detected from the content, so `foo-ubyte` and
  * `foo-ubyte.gz` both work).
  *
@@ -141,7 +158,7 @@ function decode(view: DataView, offset: number, count: number, type: IdxType): I
 export async function readIdx(path: string | URL): Promise<IdxArray> {
   let bytes: Uint8Array;
   try {
-    bytes = await readMaybeGzip(path);
+    bytes = await readMaybeGzip(path, { expectedSize: idxFileSize });
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
       throw new Error(`Cannot read IDX file ${path}: not found`);

@@ -138,10 +138,11 @@ const FASHION_SOURCE: DatasetSource = {
 /** Reads one split (images + labels) and checks that the two files agree. */
 async function readSplit(imagesPath: string, labelsPath: string): Promise<ImageSplit<ByteImages>> {
   const [images, labels] = await Promise.all([readIdx(imagesPath), readIdx(labelsPath)]);
-  if (images.type !== "uint8" || images.shape.length !== 3) {
+  const [, rows, cols] = images.shape;
+  if (images.type !== "uint8" || images.shape.length !== 3 || rows !== 28 || cols !== 28) {
     throw new Error(
-      `Cannot read ${imagesPath}: expected uint8 images [N,rows,cols], got ${images.type} ` +
-        `[${images.shape.join(",")}]`,
+      `Cannot read ${imagesPath}: expected uint8 images [N,28,28] (MNIST's format), got ` +
+        `${images.type} [${images.shape.join(",")}]; for other images use readIdx`,
     );
   }
   if (labels.type !== "uint8" || labels.shape.length !== 1) {

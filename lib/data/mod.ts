@@ -35,7 +35,7 @@ export {
   type MnistOptions,
 } from "./mnist.ts";
 export { CIFAR10_CLASSES, type Cifar10Options, loadCifar10, parseCifarBatch } from "./cifar.ts";
-export { type Digits, type DigitsOptions, loadDigits } from "./digits.ts";
+export { type Digits, type DigitsOptions, loadDigits, parseDigitsCsv } from "./digits.ts";
 export { DATA_ROOT_ENV, defaultCacheDir, type SourceOptions } from "./sources.ts";
 export { downloadFile, type DownloadOptions } from "./download.ts";
 export {
@@ -50,7 +50,5 @@ export {
   type ClassificationData,
   makeClassification,
   type MakeClassificationOptions,
-  type TrainTestSplit,
-  trainTestSplit,
-  type TrainTestSplitOptions,
 } from "./synthetic.ts";
+export { type TrainTestSplit, trainTestSplit, type TrainTestSplitOptions } from "./split.ts";

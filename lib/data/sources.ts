@@ -17,6 +17,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { downloadFile } from "./download.ts";
 import { envGet, fileExists } from "./io.ts";
+import { removeStaleTemps } from "../files/atomic.ts";
 
 /** Environment variable naming a data root: data set `<set>` is looked for in `$DL_DATA_ROOT/<set>`. */
 export const DATA_ROOT_ENV = "DL_DATA_ROOT";
@@ -104,10 +105,13 @@ function lookIn(
 }
 
 function folderNote(dir: string, missing: string[], total: number): string {
-  let exists = false;
+  let exists = false, isFile = false;
   try {
-    exists = Deno.statSync(dir).isDirectory;
+    const info = Deno.statSync(dir);
+    exists = info.isDirectory;
+    isFile = info.isFile;
   } catch { /* missing or not readable */ }
+  if (isFile) return "this is a file, not a folder: give the folder that holds the files";
   if (!exists) return "folder does not exist";
   return missing.length === total ? "no data set files" : `missing ${missing.join(", ")}`;
 }
@@ -123,7 +127,18 @@ export async function resolveDataset(
   source: DatasetSource,
   options: SourceOptions = {},
 ): Promise<Resolved> {
+  if (options.path !== undefined && fileExists(options.path)) {
+    throw new Error(
+      `${source.title}: the path option ${options.path} is a file; give the folder that holds ` +
+        `the data set's files (${source.files.join(", ")})`,
+    );
+  }
   const cacheFolder = join(options.cacheDir ?? defaultCacheDir(), source.folder);
+  // Downloads killed midway leave `<file>.part-<pid>-<hex>` files: remove those of dead processes.
+  for (const name of source.files) {
+    removeStaleTemps(join(cacheFolder, name));
+    if (source.gzip) removeStaleTemps(join(cacheFolder, name + ".gz"));
+  }
   const places: Place[] = [];
   if (options.path !== undefined) {
     places.push({ label: "the path option", dir: options.path });

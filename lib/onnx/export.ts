@@ -11,7 +11,7 @@
  */
 
 import { decodeModel, encodeModel, type ModelProto } from "./onnx_proto.ts";
-import { ProtobufError } from "./protobuf.ts";
+import { ProtobufError } from "../../kernels/protobuf.ts";
 import {
   type GraphOptions,
   layersToModelProto,
@@ -20,6 +20,7 @@ import {
 } from "./graph.ts";
 import { fromLayerSpecs, type OnnxExportable, toLayerSpecs } from "./nn_bridge.ts";
 import type { Sequential } from "../nn/mod.ts";
+import { toPath, writeFileAtomic } from "../files/atomic.ts";
 
 /** Options of {@link toOnnx} and {@link saveOnnx}. */
 export type ToOnnxOptions = GraphOptions;
@@ -37,24 +38,18 @@ export function toOnnx(model: OnnxExportable, options: ToOnnxOptions = {}): Uint
 }
 
 /**
- * Writes {@link toOnnx}'s bytes to `path` atomically: to a temporary file in the same folder,
- * then renamed over `path`, so that a reader never sees half a file.
+ * Writes {@link toOnnx}'s bytes to `path` (a path or a `file:` URL) atomically: to a temporary
+ * file in the same folder, then renamed over `path`, so that a reader never sees half a file.
+ * @throws TypeError for a URL that is not a `file:` URL (nothing is uploaded).
  */
 export async function saveOnnx(
   model: OnnxExportable,
   path: string | URL,
   options: ToOnnxOptions = {},
 ): Promise<void> {
+  const target = toPath("saveOnnx", path);
   const bytes = toOnnx(model, options);
-  const target = path instanceof URL ? path.pathname : path;
-  const tmp = `${target}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-  try {
-    await Deno.writeFile(tmp, bytes);
-    await Deno.rename(tmp, target);
-  } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
-    throw e;
-  }
+  await writeFileAtomic(target, bytes, { op: "saveOnnx" });
 }
 
 /**
@@ -75,7 +70,7 @@ export function readOnnxProto(bytes: Uint8Array): ModelProto {
 }
 
 function readBytes(source: Uint8Array | string | URL): Uint8Array {
-  return source instanceof Uint8Array ? source : Deno.readFileSync(source);
+  return source instanceof Uint8Array ? source : Deno.readFileSync(toPath("loadOnnx", source));
 }
 
 /**

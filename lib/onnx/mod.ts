@@ -8,8 +8,9 @@
  * const copy = loadOnnx(bytes); // a Sequential with the same weights
  * ```
  *
- * The protobuf encoding is this folder's own (`protobuf.ts`, `onnx_proto.ts`): a few hundred lines
- * for the nine messages a feed-forward network needs.
+ * The protobuf encoding is this project's own (`onnx_proto.ts` over `kernels/protobuf.ts`, the
+ * writer and reader the kernels' one-node Gemm models use too): a few hundred lines for the nine
+ * messages a feed-forward network needs.
  *
  * @module
  */
@@ -50,4 +51,4 @@ export {
   type TypeProto,
   type ValueInfoProto,
 } from "./onnx_proto.ts";
-export { ProtobufError, ProtoReader, ProtoWriter } from "./protobuf.ts";
+export { ProtobufError, ProtoReader, ProtoWriter } from "../../kernels/protobuf.ts";

@@ -9,6 +9,7 @@
  */
 
 import { type DType, shapeStr, Tensor } from "../tensor/tensor.ts";
+import type { OrtModule, OrtSession, OrtTensor } from "../../kernels/ort_types.ts";
 import { DataType, decodeModel } from "./onnx_proto.ts";
 
 /** Which ONNX Runtime build runs the model. */
@@ -18,26 +19,6 @@ export type OnnxBackend = "ort-node" | "ort-wasm";
 export interface RunOnnxOptions {
   /** `"ort-node"` (native, the default) or `"ort-wasm"` (onnxruntime-web's WebAssembly). */
   backend?: OnnxBackend;
-}
-
-// The subset of the ONNX Runtime JS API used here; both packages implement it.
-interface OrtTensor {
-  readonly data: unknown;
-  readonly dims: readonly number[];
-  readonly type: string;
-}
-interface OrtSession {
-  readonly inputNames: readonly string[];
-  readonly outputNames: readonly string[];
-  run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>>;
-}
-interface OrtModule {
-  Tensor: new (
-    type: "float32" | "float64",
-    data: Float32Array | Float64Array,
-    dims: number[],
-  ) => OrtTensor;
-  InferenceSession: { create(bytes: Uint8Array): Promise<OrtSession> };
 }
 
 const runtimes = new Map<OnnxBackend, Promise<OrtModule>>();

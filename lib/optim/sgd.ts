@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Parameter } from "../nn/module.ts";
+import type { Parameter } from "../tensor/parameter.ts";
 import { Optimizer, type OptimizerOptions } from "./optimizer.ts";
 
 /** Options of {@link SGD}. */

@@ -7,6 +7,7 @@
 
 import { jupyterApi } from "./jupyter.ts";
 import { rasterize, type RasterizeOptions } from "./png.ts";
+import { toPath, writeFileAtomic } from "../files/atomic.ts";
 
 /**
  * The symbol Deno's Jupyter kernel looks for: an object with this method is displayed with the
@@ -61,18 +62,18 @@ export class Figure {
   }
 
   /**
-   * Writes the figure to `path`: SVG text for `.svg`, an image for `.png`. Parent folders are
-   * created.
+   * Writes the figure to `path` (a path or a `file:` URL): SVG text for `.svg`, an image for
+   * `.png`. Parent folders are created. The file is written atomically (a temporary file in the
+   * same folder, then renamed), so a failed write leaves the previous file whole.
    */
-  async save(path: string, options: FigureSaveOptions = {}): Promise<void> {
-    const lower = path.toLowerCase();
+  async save(path: string | URL, options: FigureSaveOptions = {}): Promise<void> {
+    const file = toPath("Figure.save", path);
+    const lower = file.toLowerCase();
     if (!lower.endsWith(".svg") && !lower.endsWith(".png")) {
-      throw new RangeError(`Figure.save: "${path}" must end in .svg or .png`);
+      throw new RangeError(`Figure.save: "${file}" must end in .svg or .png`);
     }
-    const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
-    if (slash > 0) await Deno.mkdir(path.slice(0, slash), { recursive: true });
-    if (lower.endsWith(".svg")) await Deno.writeTextFile(path, this.#svg);
-    else await Deno.writeFile(path, await this.png(options));
+    const data = lower.endsWith(".svg") ? this.#svg : await this.png(options);
+    await writeFileAtomic(file, data, { op: "Figure.save", mkdir: true });
   }
 
   /**

@@ -13,7 +13,7 @@
 
 import { Tensor } from "../tensor/tensor.ts";
 import { MT19937 } from "./mt19937.ts";
-import { glibcLog } from "./libm.ts";
+import { glibcLog } from "../math/mod.ts";
 import type { MT19937State } from "./mt19937.ts";
 import { fillBounded } from "./bounded.ts";
 import {

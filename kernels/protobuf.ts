@@ -1,5 +1,7 @@
 /**
- * A minimal Protocol Buffers wire-format writer and reader: just what the ONNX messages need.
+ * A minimal Protocol Buffers wire-format writer and reader: just what the ONNX messages need. It
+ * lives in `kernels/` (which imports nothing from `lib/`) so that both the kernels' one-node Gemm
+ * models and lib/onnx's exporter and reader use this one copy.
  *
  * A protobuf message is a sequence of fields. Each field starts with a *tag*, the varint
  * `(fieldNumber << 3) | wireType`, followed by its value:
