@@ -29,8 +29,8 @@
 //
 // The original sets no random seed, so its accuracies cannot be reproduced digit for digit by
 // anyone, NumPy included; we seed our run (`seed(0)`) and compare those numbers within ranges.
-// What *is* deterministic (the learning rates it printed, the parameter counts, the first log
-// lines' statistics) is compared exactly.
+// What *is* deterministic (the 330 learning rates it printed, the shapes, the parameter counts)
+// is compared exactly.
 //
 // `NOTEBOOK_QUICK=1` trains each network for 21 epochs instead of 1,100; everything else is the
 // same.
@@ -177,7 +177,8 @@ await nb.show(
 // (`np.dot(inputs, self.weights) + self.biases` allocates two 60,000 × 128 arrays). Allocating
 // and zero-filling a 30 MB buffer 3,300 times is wasted work, so our layers keep their outputs
 // and gradients and write into them again at the next step. `matmulInto` is a matrix product
-// that writes into such a buffer; the product itself runs in the compute backend (OpenBLAS here).
+// that writes into such a buffer; the product itself runs in the selected compute backend (a BLAS
+// library when one is installed).
 
 // %%
 /**
