@@ -19,8 +19,8 @@ import { scaleInPlace, storeScaled } from "./epilogue.ts";
 import { gemmModel } from "./onnx_gemm_model.ts";
 import { createOrtBridgeBackend } from "./ort_bridge.ts";
 import { granted } from "./permissions.ts";
-import { requireOrtNode } from "./node_modules_deps.ts";
 import type { OrtModule } from "./ort_types.ts";
+import { requireOrtNode } from "./node_modules_deps.ts";
 
 /** The few members of onnxruntime-node's native binding used here (dist/binding.d.ts). */
 interface NativeSession {

@@ -53,6 +53,14 @@ export class Sequential implements Module {
   /** Chains `layers` (at least one); see {@link SequentialOptions}. */
   constructor(layers: Module[], options: SequentialOptions = {}) {
     if (layers.length === 0) throw new RangeError("Sequential: needs at least one layer");
+    layers.forEach((layer, i) => {
+      const m = layer as Partial<Module> | null;
+      if (typeof m?.forward !== "function" || typeof m?.backward !== "function") {
+        throw new TypeError(
+          `Sequential: layer ${i} is ${String(layer)}, not a module with forward and backward`,
+        );
+      }
+    });
     this.layers = Object.freeze([...layers]);
     this.#reuse = options.reuseBuffers ?? true;
     if (this.#reuse) {

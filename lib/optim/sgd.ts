@@ -68,10 +68,10 @@ export class SGD extends Optimizer {
     g: Float32Array | Float64Array,
     lr: number,
   ): void {
-    const wd = this.weightDecay, m = this.momentum, n = w.length;
+    const m = this.momentum, n = w.length;
     if (m === 0) {
       for (let i = 0; i < n; i++) {
-        const gi = wd === 0 ? g[i] : g[i] + wd * w[i];
+        const gi = g[i];
         w[i] -= lr * gi;
       }
       return;
@@ -80,14 +80,14 @@ export class SGD extends Optimizer {
     const v = this.state(this.#velocity, index, n);
     if (this.flavor === "nnfs") {
       for (let i = 0; i < n; i++) {
-        const gi = wd === 0 ? g[i] : g[i] + wd * w[i];
+        const gi = g[i];
         v[i] = m * v[i] - lr * gi;
         w[i] += v[i];
       }
       return;
     }
     for (let i = 0; i < n; i++) {
-      const gi = wd === 0 ? g[i] : g[i] + wd * w[i];
+      const gi = g[i];
       v[i] = first ? gi : v[i] * m + gi;
       const d = this.nesterov ? gi + m * v[i] : v[i];
       w[i] += -lr * d;

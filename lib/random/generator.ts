@@ -10,8 +10,7 @@
  * assert.equal(rng.random(), 0.22733602246716966); // NumPy's default_rng(12345).random()
  * assert.deepEqual(rng.normal(0, 1, [3, 5]).shape, [3, 5]); // a float64 Tensor
  * assert.ok(rng.permutation(1797) instanceof Int32Array);
- * // Any bit generator, as np.random.Generator(np.random.MT19937(42)):
- * assert.equal(new Generator(MT19937.fromSeedSequence(42)).random(), 0.5419938930062744);
+ * assert.equal(new Generator(MT19937.fromSeedSequence(42)).random(), 0.5419938930062744); // np.random.Generator(np.random.MT19937(42))
  * ```
  *
  * @module

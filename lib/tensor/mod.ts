@@ -31,3 +31,4 @@ export * from "./reduce.ts";
 export * from "./shape_ops.ts";
 export * from "./indexing.ts";
 export * from "./linalg.ts";
+export { logSoftmax, logSumExp, softmax, type SoftmaxAxisOptions } from "./softmax.ts";
