@@ -30,9 +30,16 @@ export interface MatmulOptions {
  * Mixed dtypes compute in float64.
  *
  * ```ts
- * const c = matmul(x, w);                  // a new [m, n] tensor
- * matmul(x, w, { out: c });                // the next step writes into c
- * matmul(dy, w, { transB: true });         // dy @ w.T without a copy
+ * import assert from "node:assert/strict";
+ * import { matmul, tensor } from "@dlfs/deno-dl/tensor";
+ *
+ * const x = tensor([[1, 2], [3, 4]]);
+ * const w = tensor([[1, 2], [0, 1]]);
+ * const c = matmul(x, w); // a new [2, 2] tensor
+ * matmul(x, w, { out: c }); // the next step writes into c
+ * assert.deepEqual([...c.data], [1, 4, 3, 10]);
+ * const dy = tensor([[1, 1], [1, 1]]);
+ * assert.deepEqual([...matmul(dy, w, { transB: true }).data], [3, 1, 3, 1]); // dy @ w.T without a copy
  * ```
  */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {

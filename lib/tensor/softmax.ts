@@ -91,7 +91,11 @@ export function logSoftmaxInto(
  * Probabilities along an axis, like `scipy.special.softmax(x, axis=-1)`; same shape and dtype.
  *
  * ```ts
- * softmax(tensor([[1, 2, 3]])); // [[0.09003057 0.24472847 0.66524096]]
+ * import assert from "node:assert/strict";
+ * import { softmax, tensor } from "@dlfs/deno-dl/tensor";
+ *
+ * const p = softmax(tensor([[1, 2, 3]])); // [[0.09003057 0.24472847 0.66524096]], as SciPy's
+ * [0.09003057, 0.24472847, 0.66524096].forEach((v, i) => assert.ok(Math.abs(p.data[i] - v) < 5e-9));
  * ```
  */
 export function softmax(x: Tensor, options: SoftmaxAxisOptions = {}): Tensor {
