@@ -8,9 +8,14 @@
  * committed `calibration.json` is only the fallback when nothing can be measured.
  *
  * ```ts
- * import { calibrate } from "./kernels/mod.ts";
- * const table = calibrate(); // ~10 s; applied at once
- * Deno.writeTextFileSync("calibration.json", JSON.stringify(table)); // setCalibration(JSON.parse(...)) later
+ * import assert from "node:assert/strict";
+ * import { calibrate } from "@dlfs/deno-dl/kernels";
+ *
+ * // A short run: one backend, two sizes. The default ladder on every backend takes about 10 s.
+ * const table = calibrate({ backends: ["js"], sizes: [8, 16], budgetMs: 5, apply: false });
+ * assert.deepEqual(table.sizes, [8, 16]);
+ * assert.equal(table.gflops.js.float64?.length, 2); // GFLOP/s at each size
+ * // Save JSON.stringify(table) and hand it to setCalibration() in a later run.
  * ```
  *
  * @module

@@ -16,7 +16,7 @@
  * @module
  */
 import type { Backend, BackendFactory, BackendInfo, GemmCall, KernelDType } from "./types.ts";
-import { dtypeOf } from "./types.ts";
+import { dtypeOf, validateGemm } from "./types.ts";
 import { jsBackend } from "./js_gemm.ts";
 import { blasFactory } from "./blas.ts";
 import { ortNodeFactory } from "./ort_node.ts";
@@ -207,6 +207,9 @@ export function smallWorkThreshold(name: string, dtype: KernelDType): number {
  * the backend lacks go to `js`; a dtype fallback is reported once (the results then come from `js`).
  */
 export function gemm(call: GemmCall): void {
+  // Element types and lengths are checked here, whatever the route, before any backend (native
+  // code included) sees the buffers.
+  validateGemm(call);
   let backend = selected;
   if (backend !== jsBackend && backend !== autoBackend) {
     const dtype = dtypeOf(call.c);

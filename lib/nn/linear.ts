@@ -50,9 +50,17 @@ export interface LinearOptions {
  * `y = x @ weight + bias` for a batch `x` of shape [batch, nIn] (or one sample of shape [nIn]).
  *
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { Linear } from "@dlfs/deno-dl/nn";
+ * import { defaultRng } from "@dlfs/deno-dl/random";
+ * import { ones } from "@dlfs/deno-dl/tensor";
+ *
  * const layer = new Linear(5, 7, { init: "product-uniform", rng: defaultRng(12345) });
- * const y = layer.forward(x);          // [3, 7]
- * const dx = layer.backward(dy);       // [3, 5]; layer.gradWeight, layer.gradBias are set
+ * const y = layer.forward(ones([3, 5]));
+ * assert.deepEqual(y.shape, [3, 7]);
+ * const dx = layer.backward(ones([3, 7])); // also sets layer.gradWeight and layer.gradBias
+ * assert.deepEqual(dx.shape, [3, 5]);
+ * assert.deepEqual([...layer.gradBias!.data], [3, 3, 3, 3, 3, 3, 3]); // dy summed over the batch
  * ```
  */
 export class Linear extends Layer {

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { Parameter } from "../nn/module.ts";
-import { Optimizer, type OptimizerOptions } from "./optimizer.ts";
+import type { Parameter } from "../tensor/parameter.ts";
+import { checkPositive, Optimizer, type OptimizerOptions } from "./optimizer.ts";
 
 /** Options of {@link Adam}. */
 export interface AdamOptions extends OptimizerOptions {
@@ -18,7 +18,7 @@ export interface AdamOptions extends OptimizerOptions {
 
 /**
  * Adam with bias correction. Step t = 1, 2, ...:
- * ```
+ * ```text
  * g = grad + weightDecay * w                (coupled L2, PyTorch's weight_decay; not AdamW)
  * m = b1 m + (1 - b1) g,   v = b2 v + (1 - b2) g^2
  * w -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
@@ -44,7 +44,7 @@ export class Adam extends Optimizer {
     }
     this.beta1 = b1;
     this.beta2 = b2;
-    this.eps = options.eps ?? (this.flavor === "nnfs" ? 1e-7 : 1e-8);
+    this.eps = checkPositive("Adam", "eps", options.eps ?? (this.flavor === "nnfs" ? 1e-7 : 1e-8)); // eps 0 turns 0 / 0 into NaN weights
   }
 
   /** One Adam update of parameter `index` (this optimizer's step number is `iterations + 1`). */

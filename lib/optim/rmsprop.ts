@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { Parameter } from "../nn/module.ts";
-import { Optimizer, type OptimizerOptions } from "./optimizer.ts";
+import type { Parameter } from "../tensor/parameter.ts";
+import { checkPositive, Optimizer, type OptimizerOptions } from "./optimizer.ts";
 
 /** Options of {@link RMSprop}. */
 export interface RMSpropOptions extends OptimizerOptions {
@@ -30,7 +30,7 @@ export class RMSprop extends Optimizer {
     const nnfs = options.flavor === "nnfs";
     super("RMSprop", params, { ...options, defaultLr: nnfs ? 0.001 : 0.01 });
     this.alpha = options.alpha ?? (nnfs ? 0.9 : 0.99);
-    this.eps = options.eps ?? (nnfs ? 1e-7 : 1e-8);
+    this.eps = checkPositive("RMSprop", "eps", options.eps ?? (nnfs ? 1e-7 : 1e-8)); // eps 0 turns 0 / 0 into NaN weights
     if (!(this.alpha >= 0 && this.alpha < 1)) {
       throw new RangeError(`RMSprop: alpha must be in [0, 1), got ${this.alpha}`);
     }
