@@ -30,9 +30,14 @@ export interface MatmulOptions {
  * Mixed dtypes compute in float64.
  *
  * ```ts
- * const c = matmul(x, w);                  // a new [m, n] tensor
- * matmul(x, w, { out: c });                // the next step writes into c
- * matmul(dy, w, { transB: true });         // dy @ w.T without a copy
+ * import assert from "node:assert/strict";
+ * import { matmul, tensor } from "@dlfs/deno-dl/tensor";
+ *
+ * const x = tensor([[1, 2], [3, 4]]), w = tensor([[1, 0], [0, 2]]);
+ * const c = matmul(x, w); // a new tensor
+ * assert.deepEqual(c.toArray(), [[1, 4], [3, 8]]);
+ * matmul(x, w, { out: c, transB: true }); // x @ w.T written into c: nothing allocated
+ * assert.deepEqual(c.toArray(), [[1, 4], [3, 8]]);
  * ```
  */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {

@@ -91,7 +91,12 @@ export function logSoftmaxInto(
  * Probabilities along an axis, like `scipy.special.softmax(x, axis=-1)`; same shape and dtype.
  *
  * ```ts
- * softmax(tensor([[1, 2, 3]])); // [[0.09003057 0.24472847 0.66524096]]
+ * import assert from "node:assert/strict";
+ * import { logSumExp, softmax, tensor } from "@dlfs/deno-dl/tensor";
+ *
+ * const p = softmax(tensor([[1, 2, 3]]));
+ * assert.deepEqual([...p.data].map((v) => v.toFixed(8)), ["0.09003057", "0.24472847", "0.66524096"]);
+ * assert.equal(logSumExp(tensor([1000, 1000])).item(), 1000 + Math.log(2)); // no overflow
  * ```
  */
 export function softmax(x: Tensor, options: SoftmaxAxisOptions = {}): Tensor {
