@@ -24,6 +24,7 @@ import type { Backend, FloatArray, KernelDType } from "./types.ts";
 import type { CalibrationTable } from "./auto.ts";
 import { listBackends, setCalibration, tryBackend } from "./registry.ts";
 import { granted, readEnv } from "./permissions.ts";
+import { writeFileAtomicSync } from "../lib/files/atomic.ts";
 
 /** The default ladder of cube sides `s` (products `s x s x s`). */
 export const CALIBRATION_SIZES: readonly number[] = [
@@ -268,22 +269,6 @@ function readCached(path: string, key: string): CalibrationTable | undefined {
   }
 }
 
-/** Writes `text` to `path` atomically: a temporary file in the same folder, then a rename. */
-function writeAtomically(path: string, text: string): void {
-  const temp = `${path}.${Deno.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    Deno.writeTextFileSync(temp, text);
-    Deno.renameSync(temp, path);
-  } catch (err) {
-    try {
-      Deno.removeSync(temp);
-    } catch {
-      // the temporary file was never created
-    }
-    throw err;
-  }
-}
-
 /** Options of {@link calibrateForThisMachine}. */
 export interface FirstUseOptions {
   /** Folder of the cache (default {@link calibrationCacheDir}). */
@@ -322,8 +307,8 @@ export function calibrateForThisMachine(
   });
   if (dir && granted({ name: "write", path: dir })) {
     try {
-      Deno.mkdirSync(dir, { recursive: true });
-      writeAtomically(path, JSON.stringify({ ...table, key }, null, 1) + "\n");
+      const text = JSON.stringify({ ...table, key }, null, 1) + "\n";
+      writeFileAtomicSync(path, text, { mkdir: true, op: "calibrateForThisMachine" });
     } catch {
       // a read-only home: the table still serves this process
     }

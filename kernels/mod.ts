@@ -47,10 +47,15 @@ export {
 } from "./registry.ts";
 export type { BackendResolver, CalibrationTable } from "./auto.ts";
 export { autoChoice, nearestPoint, rankAt, smallWorkFromTable } from "./auto.ts";
-export type { CalibrateOptions, GemmShape, MeasureOptions } from "./calibrate.ts";
+export type { CalibrateOptions, FirstUseOptions, GemmShape, MeasureOptions } from "./calibrate.ts";
 export {
   calibrate,
+  calibrateForThisMachine,
+  CALIBRATION_ENV_VAR,
   CALIBRATION_SIZES,
+  calibrationCacheDir,
+  calibrationKey,
+  FIRST_USE_SIZES,
   gflops,
   machineDescription,
   measureGemm,

@@ -33,13 +33,11 @@ export interface MatmulOptions {
  * import assert from "node:assert/strict";
  * import { matmul, tensor } from "@dlfs/deno-dl/tensor";
  *
- * const x = tensor([[1, 2], [3, 4]]);
- * const w = tensor([[1, 2], [0, 1]]);
- * const c = matmul(x, w); // a new [2, 2] tensor
- * matmul(x, w, { out: c }); // the next step writes into c
- * assert.deepEqual([...c.data], [1, 4, 3, 10]);
- * const dy = tensor([[1, 1], [1, 1]]);
- * assert.deepEqual([...matmul(dy, w, { transB: true }).data], [3, 1, 3, 1]); // dy @ w.T without a copy
+ * const x = tensor([[1, 2], [3, 4]]), w = tensor([[1, 0], [0, 2]]);
+ * const c = matmul(x, w); // a new tensor
+ * assert.deepEqual(c.toArray(), [[1, 4], [3, 8]]);
+ * matmul(x, w, { out: c, transB: true }); // x @ w.T written into c: nothing allocated
+ * assert.deepEqual(c.toArray(), [[1, 4], [3, 8]]);
  * ```
  */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
