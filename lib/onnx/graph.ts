@@ -8,7 +8,7 @@
  *
  * Export, for a layer list `[Linear, ReLU, Linear, Softmax]` and `inputShape: [1, 28, 28]`:
  *
- * ```
+ * ```text
  * input [batch,1,28,28] → Flatten(axis=1) → Gemm(dense_0.weight, dense_0.bias) → Relu
  *                       → Gemm(dense_1.weight, dense_1.bias) → Softmax(axis=-1) → output
  * ```
