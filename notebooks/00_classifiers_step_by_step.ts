@@ -1327,7 +1327,6 @@ await nb.show(
 // %%
 const expected = await nb.readData<{ rows: Record<string, Expectation> }>("00_reproduction.json");
 const table = nb.table(expected.rows);
-const f4 = (v: number) => sprintf("%.4f", v);
 const shapesOf = (...ts: Tensor[]) => ts.map(shapeText).join(" ");
 
 table.row(

@@ -1016,10 +1016,10 @@ let libraryAgreement = 0;
     "gradient of W1": gap(first.dW, libFirst.gradWeight),
     "W1 after a step": gap(first.W, libFirst.weight),
   };
+  libraryAgreement = Math.max(...Object.values(gaps));
   for (const [what, d] of Object.entries(gaps)) {
     console.log(`${what}: largest difference ${d.toExponential(1)}`);
   }
-  libraryAgreement = Math.max(...Object.values(gaps));
 }
 
 // %% [markdown]
