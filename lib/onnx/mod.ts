@@ -51,3 +51,11 @@ export {
   type ValueInfoProto,
 } from "./onnx_proto.ts";
 export { ProtobufError, ProtoReader, ProtoWriter } from "./protobuf.ts";
+export {
+  type OnnxSamples,
+  type PixelInput,
+  preprocessPixels,
+  samplesPath,
+  type SamplesToSave,
+  saveOnnxSamples,
+} from "./web.ts";
