@@ -44,7 +44,7 @@ async function runProduct(): Promise<{ result?: ProductResult; failure?: string 
 }
 
 const { result, failure } = await runProduct();
-const noAdapter = result?.unavailable !== undefined && /adapter/i.test(result.unavailable);
+const noAdapter = result?.unavailable !== undefined && /adapter|navigator\.gpu/i.test(result.unavailable);
 
 Deno.test({
   name: noAdapter
