@@ -10,7 +10,9 @@
  *
  * For each notebook it writes `out/<name>/<name>.ipynb` (executed, with outputs); the notebook
  * itself writes its figures, `summary.json` and ONNX models into the same folder, which it finds in
- * the `NOTEBOOK_OUT` environment variable. One line per notebook is printed; a failing cell is
+ * the `NOTEBOOK_OUT` environment variable (read by `notebooks/support.ts`). The notebooks are
+ * built from their sources `notebooks/<name>.ts` by `notebooks/build_notebooks.ts`; rebuild them
+ * before running after editing a source. One line per notebook is printed; a failing cell is
  * shown with its index, its source and the error, and the exit code is non-zero.
  *
  * Options: `--quick` (same as `NOTEBOOK_QUICK=1`), `--inplace`, `--timeout=<seconds per cell>`

@@ -4,7 +4,8 @@
  *
  * - `tests/fixtures/notebook_01.json`, written by `tests/gen/notebook_01.py`, which runs the
  *   assignment's own code with NumPy/SciPy/scikit-learn;
- * - `../shared/reference/001_reference_numbers.json` (the spec's NumPy re-run), when present.
+ * - `tests/fixtures/reference/001_reference_numbers.json` (the course's NumPy re-run, made by the
+ *   scripts in `tests/gen/reference/001/`).
  *
  * Jupyter (nbconvert) must be installed; `run_notebooks.ts` says how when it is not.
  */
@@ -13,7 +14,7 @@ import { type Json, readJson, runQuickNotebook } from "./notebook_support.ts";
 
 const NAME = "01_neural_network_from_scratch";
 const FIXTURE = new URL("fixtures/notebook_01.json", import.meta.url);
-const SHARED = new URL("../../shared/reference/001_reference_numbers.json", import.meta.url);
+const REFERENCE = new URL("fixtures/reference/001_reference_numbers.json", import.meta.url);
 
 /** Whether `actual` and `expected` print the same with `decimals` decimals (as the assignment). */
 function sameDigits(actual: number, expected: number, decimals: number): boolean {
@@ -132,19 +133,20 @@ Deno.test({
       }
     });
 
-    await t.step("the reproduction table agrees on every row", () => {
-      const failing = summary.reproduction.filter((r: Json) => !r.ok);
-      assert.deepEqual(failing, [], "rows that disagree");
+    await t.step("the reproduction table: every row exact or in its stated range", () => {
+      const rows: Json[] = summary.reproduction.rows;
+      const worse = rows.filter((r) => !r.asExpected);
+      assert.deepEqual(worse, [], "rows worse than expected");
+      const differ = rows.filter((r) => r.state === "differs");
+      assert.deepEqual(differ, [], "rows that differ");
+      const c = summary.reproduction.counts;
+      assert.equal(c.exact + c.inRange, rows.length);
+      assert.ok(rows.length >= 65, `${rows.length} rows`);
+      assert.ok(summary.headline.includes(summary.reproduction.line), summary.headline);
     });
 
-    await t.step("numbers agree with ../shared/reference/001_reference_numbers.json", async () => {
-      let shared: Json;
-      try {
-        shared = JSON.parse(await Deno.readTextFile(SHARED));
-      } catch {
-        console.warn(`  (skipped: ${SHARED.pathname} is not available)`);
-        return;
-      }
+    await t.step("numbers agree with 001_reference_numbers.json", async () => {
+      const shared: Json = await readJson(REFERENCE);
       assert.deepEqual(summary.digits.permutation, shared.digits_permutation_seed12345);
       assertDigits(summary.digits.min, shared.digits_checks.normalized_min, 13, "min");
       assertDigits(summary.digits.max, shared.digits_checks.normalized_max, 13, "max");

@@ -6,7 +6,8 @@
  * - `tests/fixtures/notebook_03.json`, written by `tests/gen/notebook_03.py`, which recomputes every
  *   quantity with NumPy/SciPy (the homework's own NumPy code for problem 5, a NumPy twin of the
  *   PyTorch model for problem 4, `linprog` for the L1 regression);
- * - `../shared/reference/003_reference_numbers.json` (the spec's numbers), when present.
+ * - `tests/fixtures/reference/003_reference_numbers.json` (the course's reference numbers, made by
+ *   the scripts in `tests/gen/reference/003/`).
  *
  * Jupyter (nbconvert) must be installed; `run_notebooks.ts` says how when it is not.
  */
@@ -16,7 +17,7 @@ import { assertClose, type Json, readJson, runQuickNotebook } from "./notebook_s
 const ROOT = new URL("..", import.meta.url);
 const NAME = "03_gradients_relu_fits_and_mnist_mlps";
 const FIXTURE = new URL("fixtures/notebook_03.json", import.meta.url);
-const SHARED = new URL("../../shared/reference/003_reference_numbers.json", import.meta.url);
+const REFERENCE = new URL("fixtures/reference/003_reference_numbers.json", import.meta.url);
 
 /** The 4-unit ReLU network, written again here so the test does not trust the notebook's. */
 function reluNet(p: number[], x: number): number {
@@ -173,14 +174,8 @@ Deno.test({
       assert.ok(s.reproduction.length >= 16);
     });
 
-    await t.step("numbers agree with ../shared/reference/003_reference_numbers.json", async () => {
-      let shared: Json;
-      try {
-        shared = JSON.parse(await Deno.readTextFile(SHARED));
-      } catch {
-        console.warn(`  (skipped: ${SHARED.pathname} is not available)`);
-        return;
-      }
+    await t.step("numbers agree with 003_reference_numbers.json", async () => {
+      const shared: Json = await readJson(REFERENCE);
       const p3 = shared.p3;
       const excel1 = p3.excel_table_d1_from_printed_params.map((r: Json) => r.prediction);
       const excel2 = p3.excel_table_d2_from_printed_params.map((r: Json) => r.prediction);

@@ -1,5 +1,6 @@
 /**
- * lib/random against NumPy: the shared reference numbers (../shared/reference/) and the programs in
+ * lib/random against NumPy: tests/fixtures/reference/001_reference_numbers.json (made by the scripts
+ * in tests/gen/reference/001/) and the programs in
  * tests/fixtures/random_vectors.json (made by tests/gen/random_vectors.py), replayed call by call.
  * Every value is compared exactly (bit for bit).
  */
@@ -49,7 +50,7 @@ const fixture = JSON.parse(
 ) as { programs: Program[]; module: { seed: string; steps: Step[] }; digests: Digest[] };
 const ref001 = JSON.parse(
   Deno.readTextFileSync(
-    new URL("../../shared/reference/001_reference_numbers.json", import.meta.url),
+    new URL("./fixtures/reference/001_reference_numbers.json", import.meta.url),
   ),
 );
 

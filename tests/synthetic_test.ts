@@ -1,5 +1,6 @@
 /**
- * lib/data/synthetic.ts against scikit-learn 1.2.1: the shared 000 fixture (random_state=100) and
+ * lib/data/synthetic.ts against scikit-learn 1.2.1: tests/fixtures/reference/000_synthetic_fixture.json
+ * (random_state=100, made by tests/gen/reference/000/fixtures.py) and
  * tests/fixtures/synthetic_vectors.json (made by tests/gen/synthetic_vectors.py). Exact equality.
  */
 import assert from "node:assert/strict";
@@ -10,7 +11,7 @@ import { Tensor } from "../lib/tensor/tensor.ts";
 
 const ref000 = JSON.parse(
   Deno.readTextFileSync(
-    new URL("../../shared/reference/000_synthetic_fixture.json", import.meta.url),
+    new URL("./fixtures/reference/000_synthetic_fixture.json", import.meta.url),
   ),
 );
 type Params = Record<string, unknown>;

@@ -104,10 +104,11 @@ Deno.test("setBackend() names unknown backends and lists the known ones", () => 
 });
 
 Deno.test("mean() and std() add like NumPy 1.24 (pairwise in 8192 blocks), bit for bit", async () => {
-  // The digits assignment's global z-score: shared/reference/001_reference_numbers.json, digits_checks.
+  // The digits assignment's global z-score: tests/fixtures/reference/001_reference_numbers.json,
+  // digits_checks (made by tests/gen/reference/001/data.py).
   const ref = JSON.parse(
     await Deno.readTextFile(
-      new URL("../../shared/reference/001_reference_numbers.json", import.meta.url),
+      new URL("./fixtures/reference/001_reference_numbers.json", import.meta.url),
     ),
   ).digits_checks;
   const { loadDigits } = await import("../lib/data/mod.ts");

@@ -1,6 +1,6 @@
 // Source of notebooks/03_gradients_relu_fits_and_mnist_mlps.ipynb (percent format: `// %%`
 // starts a code cell, `// %% [markdown]` a markdown cell). Rebuild the notebook with
-//   deno run -A notebooks/build/build_notebook.ts 03_gradients_relu_fits_and_mnist_mlps
+//   deno run -A notebooks/build_notebooks.ts 03_gradients_relu_fits_and_mnist_mlps
 // and execute it in place with
 //   deno task notebooks --inplace 03_
 

@@ -1,6 +1,6 @@
 // Source of notebooks/02_mnist_mlp_from_scratch.ipynb (percent format: `// %%` starts a code
 // cell, `// %% [markdown]` a markdown cell). Rebuild the notebook with
-//   deno run -A notebooks/build/build_notebook.ts 02_mnist_mlp_from_scratch
+//   deno run -A notebooks/build_notebooks.ts 02_mnist_mlp_from_scratch
 // and execute it in place with
 //   deno task notebooks --inplace 02_
 

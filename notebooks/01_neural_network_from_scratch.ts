@@ -1,6 +1,6 @@
 // Source of notebooks/01_neural_network_from_scratch.ipynb (percent format: `// %%` starts a
 // code cell, `// %% [markdown]` a markdown cell). Rebuild the notebook with
-//   deno run -A notebooks/build/build_notebook.ts 01_neural_network_from_scratch
+//   deno run -A notebooks/build_notebooks.ts 01_neural_network_from_scratch
 // and execute it in place with
 //   deno task notebooks --inplace 01_
 
@@ -39,7 +39,6 @@ import {
   div,
   equal,
   exp,
-  Figure,
   flatten,
   full,
   Generator,
@@ -80,17 +79,10 @@ import {
   where,
   zeros,
 } from "../lib/mod.ts";
+import { type Expectation, openNotebook } from "./support.ts";
 
-/** Quick mode (`NOTEBOOK_QUICK=1`): every training run stops after 3 epochs. */
-const QUICK = ["1", "true", "yes"].includes(Deno.env.get("NOTEBOOK_QUICK") ?? "");
-/** Where figures, the summary and the ONNX model go (`out/<notebook>/`). */
-const OUT = Deno.env.get("NOTEBOOK_OUT") ?? "../out/01_neural_network_from_scratch";
-Deno.mkdirSync(OUT, { recursive: true });
-/** Key results, written to `summary.json` at the end and checked by `deno test`. */
-const summary: Record<string, unknown> = {
-  notebook: "01_neural_network_from_scratch",
-  quick: QUICK,
-};
+/** Quick mode, the output folder, figures, the summary and the reproduction table. */
+const nb = openNotebook("01_neural_network_from_scratch");
 
 /** Throws when a check fails (the assignment's `assert` statements). */
 function assert(condition: boolean, message = "assertion failed"): asserts condition {
@@ -104,15 +96,6 @@ const NP = { precision: 6, suppress: true, linewidth: 200 };
 function np(x: Parameters<typeof arrayToString>[0]): string {
   return arrayToString(x, NP);
 }
-
-/** Shows a figure in the notebook and saves it as `<name>.svg` and `<name>.png` in OUT. */
-async function show(figure: Figure, name: string): Promise<void> {
-  await figure.save(`${OUT}/${name}.svg`);
-  await figure.save(`${OUT}/${name}.png`);
-  await Deno.jupyter.display(figure);
-}
-
-console.log(`quick mode: ${QUICK}; outputs in out/${OUT.split("/").filter(Boolean).pop()}/`);
 
 // %% [markdown]
 // ## 1.1 Gradient descent
@@ -172,7 +155,7 @@ function plotFContours(options: { path?: { x: number[]; y: number[] }; title?: s
   });
 }
 
-await show(plotFContours(), "f1_contours");
+await nb.show(plotFContours(), "f1_contours");
 
 // %% [markdown]
 // ### (a) The update rule
@@ -244,7 +227,7 @@ const resultB = optimizeF(3, 2, 0.1, 20);
 console.log("x path:", np(resultB.xHist));
 console.log("y path:", np(resultB.yHist));
 console.log(`end: (${repr(resultB.x)}, ${repr(resultB.y)}), f = ${repr(resultB.value)}`);
-await show(plotGradientDescentResults(resultB), "f2_descent_b");
+await nb.show(plotGradientDescentResults(resultB), "f2_descent_b");
 
 // %% [markdown]
 // ### (c) Did it find the minimum?
@@ -274,7 +257,7 @@ for (const [stepSize, steps] of trials) {
 const resultD = optimizeF(3, 2, 0.315, 6);
 console.log("x path:", np(resultD.xHist));
 console.log(`end: (${repr(resultD.x)}, ${repr(resultD.y)}), f = ${repr(resultD.value)}`);
-await show(plotGradientDescentResults(resultD), "f3_descent_d");
+await nb.show(plotGradientDescentResults(resultD), "f3_descent_d");
 
 // %% [markdown]
 // ### (e) Step sizes that are too small or too large
@@ -339,7 +322,7 @@ assert(resultH.value < -2, "not close enough to the optimum");
 console.log("x path:", np(resultH.xHist));
 console.log("y path:", np(resultH.yHist));
 console.log(`end: (${repr(resultH.x)}, ${repr(resultH.y)}), f = ${repr(resultH.value)}`);
-await show(plotGradientDescentResults(resultH), "f4_descent_h");
+await nb.show(plotGradientDescentResults(resultH), "f4_descent_h");
 
 // %% [markdown]
 // For the reproduction table we also locate the global minimum precisely (the assignment does
@@ -491,7 +474,7 @@ console.log("Numerical relu grad(x):", np(reluGradCdm));
   const xs = linspace(-10, 10, { num: 100 });
   const panel = (y: Tensor, name: string) =>
     linePlot([{ x: xs, y, name }], { xLabel: "x", width: 480, height: 260 });
-  await show(
+  await nb.show(
     panels([
       panel(sigmoid(xs), "Sigmoid"),
       panel(relu(xs), "ReLU"),
@@ -913,7 +896,7 @@ const digitsY = tensor(Float64Array.from(digits.labels, (d) => (d < 5 ? 1 : 0)))
 const strip = hstack(
   Array.from({ length: 10 }, (_, i) => reshape(slice(digitsX, i, i + 1), [8, 8])),
 );
-await show(imageGrid(strip, { scale: 12 }), "f6_digits");
+await nb.show(imageGrid(strip, { scale: 12 }), "f6_digits");
 
 // Standardise in the assignment's order: subtract the global mean, then divide by the
 // standard deviation of the centred values (population std, ddof 0).
@@ -1023,7 +1006,7 @@ function fitQuietly(
 
 /** Loss and accuracy curves of a run, saved under `name`. */
 async function plotHistory(history: History, name: string, title: string): Promise<void> {
-  await show(
+  await nb.show(
     trainingCurves(
       { "BCE loss": history.loss, Accuracy: history.accuracy },
       { title, xLabel: "Epoch", width: 1100, height: 300 },
@@ -1067,7 +1050,7 @@ interface Run {
 }
 
 const runs: Record<string, Run> = {};
-const epochsFor = (n: number) => (QUICK ? Math.min(n, 3) : n);
+const epochsFor = (n: number) => (nb.quick ? Math.min(n, 3) : n);
 
 async function train(
   name: string,
@@ -1349,7 +1332,7 @@ runTable(["R2", "R3", "R4", "R9"]);
     );
     curves.push({ name: `lr ${lr}`, y: h.loss.test.map((v) => (Number.isFinite(v) ? v : NaN)) });
   }
-  await show(
+  await nb.show(
     linePlot(curves, {
       title: "Test loss for different learning rates",
       xLabel: "Epoch",
@@ -1474,234 +1457,77 @@ for (
 // `data/01_assignment_logs.json`). In quick mode only the first three epochs exist.
 
 // %%
-interface Row {
-  quantity: string;
-  assignment: string;
-  source: "printed" | "re-run";
-  here: string;
-  ok: boolean;
-  note?: string;
-}
-const rows: Row[] = [];
-
-/** Whether every value rounds to the printed token's digits, e.g. "0.39111" -> 5 decimals. */
-function matchesPrinted(printed: string, values: ArrayLike<number>): boolean {
-  const tokens = printed.replace(/[[\]]/g, " ").trim().split(/\s+/);
-  if (tokens.length !== values.length) return false;
-  return tokens.every((t, i) => {
-    const decimals = t.includes(".") ? t.length - t.indexOf(".") - 1 : 0;
-    return Number(values[i].toFixed(decimals)) === Number(t);
-  });
-}
-
-/** Significant digits two numbers share (17 when they are equal). */
-function sharedDigits(a: number, b: number): number {
-  if (a === b) return 17;
-  return Math.floor(-Math.log10(Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b))));
-}
-
+const expected = await nb.readData<{ rows: Record<string, Expectation> }>("01_reproduction.json");
+const table = nb.table(expected.rows);
 type Values = Tensor | number[] | Int32Array | Float64Array;
-const flat = (v: Values) => (v instanceof Tensor ? v.data : v);
+/** A row whose "here" column prints like NumPy with the assignment's options. */
+const arrayRow = (quantity: string, values: Values) =>
+  table.row(quantity, values instanceof Tensor ? values.data : values, { shown: np(values) });
 
-/** Arrays the assignment printed with 6 decimals: [quantity, printed, ours, source]. */
-const arrays: [string, string, Values, Row["source"]?][] = [
-  ["1.1(b) end point (x, y)", "[0.569719 -0.240318]", [resultB.x, resultB.y], "re-run"],
-  ["1.1(h) end point (x, y)", "[-1.086556 0.486625]", [resultH.x, resultH.y], "re-run"],
-  [
-    "1.1 global minimum (x, y, f)",
-    "[-1.088162 0.544081 -2.28071]",
-    [best.x, best.y, best.value],
-    "re-run",
-  ],
-  ["1.2(b) x", "[-5.45328 -3.664833 5.947309 3.525093 -2.177809]", sigmoidX],
-  ["1.2(b) sigmoid(x)", "[0.004264 0.024969 0.997394 0.971393 0.101761]", sigmoid(sigmoidX)],
-  [
-    "1.2(b) sigmoid_grad(x)",
-    "[0.004246 0.024346 0.002599 0.027788 0.091406]",
-    sigmoidGrad(sigmoidX),
-  ],
-  ["1.2(f) relu(x)", "[0. 0. 5.947309 3.525093 0.]", relu(sigmoidX)],
-  ["1.2(f) relu_grad(x)", "[0 0 1 1 0]", Int32Array.from(reluGrad(sigmoidX).data)],
-  ["1.2(f) numerical relu grad(x)", "[0. 0. 1. 1. 0.]", reluGradCdm],
-  ["1.2(k) y", "[1 0 1 0 0]", yBce],
-  ["1.2(k) y_hat", "[0.676255 0.39111 0.332814 0.598309 0.186734]", yHatBce],
-  ["1.2(k) bce_loss", "[0.391186 0.496117 1.100172 0.912072 0.206697]", bceLoss(yBceT, yHatBce)],
-  [
-    "1.2(k) bce_loss_grad",
-    "[-1.478733 1.642332 -3.004682 2.489474 1.22961]",
-    bceLossGrad(yBceT, yHatBce),
-  ],
-  [
-    "1.2(k) numerical gradient",
-    "[-1.478734 1.642333 -3.004691 2.489479 1.229611]",
-    bceLossGradNumerical(yBceT, yHatBce),
-    "re-run",
-  ],
-  ["1.2(k) difference", "[0.000001 0.000001 0.000009 0.000005 0.000001]", bceDifference],
-  ["1.3(a) Gradient", "[1.282477 -1.138274 0.784228 0.233444 0.067864]", oneLayer.gradX],
-  ["1.3(b) Symbolic gradient", "[1.177245 -1.044874 0.719879 0.214289 0.062295]", symbolicGrad],
-  ["1.3(b) Numerical gradient", "[1.177245 -1.044874 0.719879 0.214289 0.062295]", numericalGrad],
-  // Of the Linear test's output the export kept the last row of y and the rows of dx.
-  [
-    "1.4(a) Linear: y, last row",
-    "[0.15955 0.155119 -0.222059 0.428698 -0.231045 -0.345936 -0.119919]",
-    flatten(slice(linearY, 2, 3)),
-  ],
-  [
-    "1.4(a) Linear: dx, each row",
-    "[-0.326296 -0.992105 1.657474 0.165888 -0.622481]",
-    flatten(slice(linearDx, 0, 1)),
-  ],
-  [
-    "1.4(b) Sigmoid: y",
-    "[[0.194063 0.779667 0.295117 0.435567 0.481173] [0.322811 0.202977 0.656761 0.589297 0.124242] [0.912728 0.72482 0.318779 0.711401 0.385338]]",
-    sigmoidLayerY,
-  ],
-  [
-    "1.4(b) Sigmoid: dx",
-    "[[0.156402 0.171786 0.208023 0.245848 0.249646] [0.218604 0.161777 0.225426 0.242026 0.108806] [0.079656 0.199456 0.217159 0.20531 0.236853]]",
-    sigmoidLayerDx,
-  ],
-  [
-    "1.4(c) ReLU: dx",
-    "[[0. 0. 1. 1. 0.] [0. 1. 0. 1. 1.] [0. 1. 1. 0. 0.]]",
-    reluLayerDx,
-    "re-run",
-  ],
-];
-for (const [quantity, printed, values, source = "printed"] of arrays) {
-  const here = np(values);
-  rows.push({
-    quantity,
-    assignment: printed,
-    source,
-    here,
-    ok: matchesPrinted(printed, flat(values)),
-  });
+arrayRow("1.1(b) end point (x, y)", [resultB.x, resultB.y]);
+arrayRow("1.1(h) end point (x, y)", [resultH.x, resultH.y]);
+arrayRow("1.1 global minimum (x, y, f)", [best.x, best.y, best.value]);
+table.row("1.1 one GD step from (3, 2): f", oneStep.value, { shown: repr(oneStep.value) });
+table.row("1.1(d) step 0.315, 6 steps: f", resultD.value, { shown: repr(resultD.value) });
+table.row("1.1(b) figure title", sprintf("Minimum value: %f", resultB.value));
+table.row("1.1(h) figure title", sprintf("Minimum value: %f", resultH.value));
+arrayRow("1.2(b) x", sigmoidX);
+arrayRow("1.2(b) sigmoid(x)", sigmoid(sigmoidX));
+arrayRow("1.2(b) sigmoid_grad(x)", sigmoidGrad(sigmoidX));
+arrayRow("1.2(f) relu(x)", relu(sigmoidX));
+arrayRow("1.2(f) relu_grad(x)", Int32Array.from(reluGrad(sigmoidX).data));
+arrayRow("1.2(f) numerical relu grad(x)", reluGradCdm);
+arrayRow("1.2(k) y", yBce);
+arrayRow("1.2(k) y_hat", yHatBce);
+arrayRow("1.2(k) bce_loss", bceLoss(yBceT, yHatBce));
+arrayRow("1.2(k) bce_loss_grad", bceLossGrad(yBceT, yHatBce));
+arrayRow("1.2(k) numerical gradient", bceLossGradNumerical(yBceT, yHatBce));
+arrayRow("1.2(k) difference", bceDifference);
+arrayRow("1.3(a) Gradient", oneLayer.gradX);
+table.row("1.3(a) Loss", oneLayer.loss, { shown: repr(oneLayer.loss) });
+arrayRow("1.3(b) Symbolic gradient", symbolicGrad);
+arrayRow("1.3(b) Numerical gradient", numericalGrad);
+// Of the Linear test's output the export kept the last row of y and the rows of dx.
+arrayRow("1.4(a) Linear: y, last row", flatten(slice(linearY, 2, 3)));
+arrayRow("1.4(a) Linear: dx, each row", flatten(slice(linearDx, 0, 1)));
+table.row("1.4(a) exact doubling asserts", exactY && exactDx ? "pass" : "fail");
+arrayRow("1.4(b) Sigmoid: y", sigmoidLayerY);
+arrayRow("1.4(b) Sigmoid: dx", sigmoidLayerDx);
+arrayRow("1.4(c) ReLU: dx", reluLayerDx);
+for (const [name, err] of Object.entries(checkGradErrors)) {
+  table.row(`1.4(d) check_grad error, ${name.replace("_", " ")}`, err, { shown: repr(err) });
 }
+table.row("1.6 min value", min(digitsX), { shown: repr(min(digitsX)) });
+table.row("1.6 max value", max(digitsX), { shown: repr(max(digitsX)) });
+table.row("1.6 digits_x.shape", `(${digitsX.shape.join(", ")})`);
+table.row("1.6 training / test samples", `${X.train.shape[0]} / ${X.test.shape[0]}`);
 
-/** Numbers printed in full: [quantity, printed, ours, source, significant digits required]. */
-const scalars: [string, string, number, Row["source"], number][] = [
-  ["1.1 one GD step from (3, 2): f", "14.203980181577418", oneStep.value, "re-run", 15],
-  ["1.1(d) step 0.315, 6 steps: f", "-2.1635546244218715", resultD.value, "re-run", 15],
-  ["1.3(a) Loss", "2.3098802440910484", oneLayer.loss, "printed", 15],
-  ["1.6 min value", "-0.8117561971974786", min(digitsX), "printed", 15],
-  ["1.6 max value", "1.847470154168513", max(digitsX), "printed", 15],
-];
-for (const [quantity, printed, value, source, digits] of scalars) {
-  const shared = sharedDigits(Number(printed), value);
-  const note = shared >= 17 ? "identical" : `${shared} significant digits`;
-  rows.push({
-    quantity,
-    assignment: printed,
-    source,
-    here: repr(value),
-    ok: shared >= digits,
-    note,
-  });
-}
-
-/** Texts: [quantity, printed, ours, source]. */
-const texts: [string, string, string, Row["source"]][] = [
-  [
-    "1.1(b) figure title",
-    "Minimum value: 1.246937",
-    sprintf("Minimum value: %f", resultB.value),
-    "re-run",
-  ],
-  [
-    "1.1(h) figure title",
-    "Minimum value: -2.277487",
-    sprintf("Minimum value: %f", resultH.value),
-    "re-run",
-  ],
-  ["1.4(a) exact doubling asserts", "pass", exactY && exactDx ? "pass" : "fail", "printed"],
-  ["1.6 digits_x.shape", "(1797, 64)", `(${digitsX.shape.join(", ")})`, "printed"],
-  [
-    "1.6 training / test samples",
-    "898 / 899",
-    `${X.train.shape[0]} / ${X.test.shape[0]}`,
-    "printed",
-  ],
-];
-for (const [quantity, printed, here, source] of texts) {
-  rows.push({ quantity, assignment: printed, source, here, ok: here === printed });
-}
-
-// check_grad: the exact error depends on rounding details; the assignment's test is < 1e-5.
-const printedErrors: [string, string][] = [
-  ["linear_dx", "8.877935601100038e-07"],
-  ["linear_dW", "1.671517959170096e-06"],
-  ["linear_db", "0.0"],
-  ["sigmoid", "4.823853650098719e-08"],
-  ["relu", "0.0"],
-];
-for (const [name, printed] of printedErrors) {
-  const err = checkGradErrors[name];
-  const quantity = `1.4(d) check_grad error, ${name.replace("_", " ")}`;
-  rows.push({
-    quantity,
-    assignment: printed,
-    source: "printed",
-    here: repr(err),
-    ok: err < 1e-5,
-    note: "both < 1e-5",
-  });
-}
-
-// 1.6 training runs: every epoch against the assignment's log
-const logFile = JSON.parse(await Deno.readTextFile("data/01_assignment_logs.json"));
-const printedLogs: Record<string, string[]> = logFile.runs;
-function logLine(h: History, e: number): string {
-  const values = [h.loss.train[e], h.accuracy.train[e], h.loss.test[e], h.accuracy.test[e]];
-  return values.map((v) => v.toFixed(4)).join(" ");
-}
+// 1.6 training runs: every epoch against the assignment's log (4 values, 4 decimals each)
+const logFile = await nb.readData<{ runs: Record<string, string[]> }>("01_assignment_logs.json");
+const logValues = (
+  h: History,
+  e: number,
+) => [h.loss.train[e], h.accuracy.train[e], h.loss.test[e], h.accuracy.test[e]];
 const runChecks: Record<string, { epochs: number; matching: number }> = {};
 for (const name of ["R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9"]) {
   const { history, epochs } = runs[name];
-  const printed = printedLogs[name];
+  const printed = logFile.runs[name];
   let matching = 0;
-  for (let e = 0; e < epochs; e++) if (logLine(history, e) === printed[e]) matching++;
+  for (let e = 0; e < epochs; e++) {
+    const line = logValues(history, e).map((v) => v.toFixed(4)).join(" ");
+    if (line === printed[e]) matching++;
+  }
   runChecks[name] = { epochs, matching };
   for (const e of [0, epochs - 1]) {
-    const here = logLine(history, e);
-    rows.push({
-      quantity: `1.6 ${name} epoch ${e}`,
-      assignment: printed[e],
-      source: "printed",
-      here,
-      ok: here === printed[e],
-    });
+    table.row(`1.6 ${name} epoch ${e}`, logValues(history, e), { original: printed[e] });
   }
-  rows.push({
-    quantity: `1.6 ${name} all epochs`,
-    assignment: `${printed.length} epochs`,
-    source: "printed",
-    here: `${matching} of ${epochs} agree`,
-    ok: matching === epochs,
-    note: "4 values per epoch, 4 decimals",
+  table.row(`1.6 ${name} epochs equal to the log`, `${matching} of ${epochs}`, {
+    original: `${epochs} of ${epochs}`,
   });
 }
-
-// Order the rows by section (a stable sort keeps the order within a section).
-rows.sort((a, b) => a.quantity.slice(0, 3).localeCompare(b.quantity.slice(0, 3)));
-const agreeing = rows.filter((r) => r.ok).length;
+await table.show();
 const totalEpochs = Object.values(runChecks).reduce((s, r) => s + r.epochs, 0);
 const matchingEpochs = Object.values(runChecks).reduce((s, r) => s + r.matching, 0);
-const cell = (text: string) => `\`${text.replace(/\s+/g, " ").replace(/\|/g, "\\|")}\``;
-const markdownTable = [
-  "| quantity | assignment | source | here | agreement |",
-  "| --- | --- | --- | --- | --- |",
-  ...rows.map((r) =>
-    `| ${r.quantity} | ${cell(r.assignment)} | ${r.source} | ${cell(r.here)} | ` +
-    `${r.ok ? "✓" : "✗"}${r.note ? ` ${r.note}` : ""} |`
-  ),
-].join("\n");
-const plainTable = rows.map((r) => `${r.ok ? "ok  " : "FAIL"} ${r.quantity}: ${r.here}`).join("\n");
-await Deno.jupyter.display({ "text/markdown": markdownTable, "text/plain": plainTable }, {
-  raw: true,
-});
-console.log(`${agreeing} of ${rows.length} rows agree.`);
 console.log(
   `${matchingEpochs} of ${totalEpochs} training epochs match the assignment's log to 4 decimals.`,
 );
@@ -1720,7 +1546,7 @@ const finalTestAcc = (r: Run) => r.history.accuracy.test[r.epochs - 1];
 const bestRun = ["R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9"]
   .map((n) => runs[n])
   .reduce((a, b) => (finalTestAcc(b) > finalTestAcc(a) ? b : a));
-const onnxPath = `${OUT}/01_digits_mlp.onnx`;
+const onnxPath = `${nb.out}/01_digits_mlp.onnx`;
 await saveOnnx(bestRun.net, onnxPath, {
   docString:
     `assignment 1, run ${bestRun.name}: ${bestRun.architecture}; lr ${bestRun.learningRate}, ` +
@@ -1777,9 +1603,7 @@ const gdRecord = (r: DescentResult) => ({
   x_hist: r.xHist,
   y_hist: r.yHist,
 });
-Object.assign(summary, {
-  headline:
-    `reproduction: ${agreeing}/${rows.length} rows agree, ${matchingEpochs}/${totalEpochs} epochs match`,
+await nb.writeSummary({
   gd: {
     f_3_2: f(3, 2),
     one_step: gdRecord(oneStep),
@@ -1853,7 +1677,4 @@ Object.assign(summary, {
   run_checks: runChecks,
   zero_init: zeroInit,
   onnx: onnxCheck,
-  reproduction: rows,
-});
-await Deno.writeTextFile(`${OUT}/summary.json`, JSON.stringify(summary, null, 1) + "\n");
-console.log(summary.headline);
+}, `${matchingEpochs}/${totalEpochs} epochs match`);

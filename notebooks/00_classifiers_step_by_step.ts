@@ -1,6 +1,6 @@
 // Source of notebooks/00_classifiers_step_by_step.ipynb (percent format: `// %%` starts a
 // code cell, `// %% [markdown]` a markdown cell). Rebuild the notebook with
-//   deno run -A notebooks/build/build_notebook.ts 00_classifiers_step_by_step
+//   deno run -A notebooks/build_notebooks.ts 00_classifiers_step_by_step
 // and execute it in place with
 //   deno task notebooks --inplace 00_
 
@@ -44,7 +44,6 @@ import {
   equal,
   exp,
   eye,
-  Figure,
   gather,
   greater,
   hstack,
@@ -83,28 +82,15 @@ import {
   transpose,
   zeros,
 } from "../lib/mod.ts";
+import { type Expectation, type Observed, openNotebook } from "./support.ts";
 
-/** Quick mode (`NOTEBOOK_QUICK=1`): the CIFAR-10 runs (when the data exist) stop early. */
-const QUICK = ["1", "true", "yes"].includes(Deno.env.get("NOTEBOOK_QUICK") ?? "");
-/** Where figures, the summary and the ONNX models go (`out/<notebook>/`). */
-const OUT = Deno.env.get("NOTEBOOK_OUT") ?? "../out/00_classifiers_step_by_step";
-Deno.mkdirSync(OUT, { recursive: true });
-/** Key results, written to `summary.json` at the end and checked by `deno test`. */
-const summary: Record<string, unknown> = { notebook: "00_classifiers_step_by_step", quick: QUICK };
-
-/** Shows a figure in the notebook and saves it as `<name>.svg` and `<name>.png` in OUT. */
-async function show(figure: Figure, name: string): Promise<void> {
-  await figure.save(`${OUT}/${name}.svg`);
-  await figure.save(`${OUT}/${name}.png`);
-  await figure.show();
-}
+/** Quick mode, the output folder, figures, the summary and the reproduction table. */
+const nb = openNotebook("00_classifiers_step_by_step");
 
 /** `[0, 1, ..., n-1]`, NumPy's `range(m)` used as column indices. */
 function range(n: number): Int32Array {
   return Int32Array.from({ length: n }, (_, i) => i);
 }
-
-console.log(`quick mode: ${QUICK}; outputs in out/${OUT.split("/").filter(Boolean).pop()}/`);
 
 // %% [markdown]
 // ## 0. Libraries
@@ -399,7 +385,7 @@ console.log(
 // %%
 const column = (t: Tensor, j: number) =>
   Float64Array.from({ length: t.shape[0] }, (_, i) => t.data[i * t.shape[1] + j]);
-await show(
+await nb.show(
   scatter({
     x: column(xTrainSyn, 0),
     y: column(xTrainSyn, 1),
@@ -437,7 +423,7 @@ const batchSeconds = (performance.now() - start) / 1000;
 console.log(`Time Taken Using Batch gradient descent :${batchSeconds}`);
 
 // %%
-await show(
+await nb.show(
   linePlot(batchRun.losses, {
     title: "Loss Curve",
     xLabel: "Iteration",
@@ -489,7 +475,7 @@ const sgdSeconds = (performance.now() - start) / 1000;
 console.log(`Time Taken Using Stochastic gradient descent :${sgdSeconds}`);
 
 // %%
-await show(
+await nb.show(
   linePlot(sgdRun.losses, {
     title: "Loss Curve",
     xLabel: "Iteration",
@@ -618,7 +604,7 @@ try {
   );
 }
 const USE_CIFAR = cifar !== null;
-summary.cifar_present = USE_CIFAR;
+nb.summary.cifar_present = USE_CIFAR;
 console.log(`image sections use ${USE_CIFAR ? "CIFAR-10" : "the surrogate"}`);
 
 // %% [markdown]
@@ -651,7 +637,7 @@ function pat(
   }
   return out;
 }
-summary.surrogate_x_sum = sum(xSur);
+nb.summary.surrogate_x_sum = sum(xSur);
 console.log("surrogate X:", shapeText(xSur), "sum", repr(sum(xSur)));
 console.log("row 0, first 4:", repr([...xSur.data.slice(0, 4)]));
 console.log("labels of rows 0-11:", `[${ySur.slice(0, 12).join(", ")}]`);
@@ -770,11 +756,11 @@ const linear = USE_CIFAR
   ? new ImageLinearClassifier(3072, 10)
   : new ImageLinearClassifier(3072, 10, { W: pat(10, D, [31, 17, 101, 50], 0.01) });
 const linearLosses = cifarSubset
-  ? train(linear, cifarSubset.train, { epochs: QUICK ? 5 : 100, learningRate: 0.01 })
+  ? train(linear, cifarSubset.train, { epochs: nb.quick ? 5 : 100, learningRate: 0.01 })
   : train(linear, { x: xSur, y: ySur }, { epochs: 5, learningRate: 0.01 });
 
 // %%
-await show(
+await nb.show(
   linePlot(linearLosses, {
     title: "Loss Curve",
     xLabel: "Epochs",
@@ -903,7 +889,7 @@ const mlp1Runs: Record<string, number[]> = {};
 const mlp1Params: Record<string, Record<string, Tensor>> = {};
 if (cifarSubset) {
   const mlp = new MLPClassifier(3072, 100, 10);
-  mlp1Runs.cifar = mlp.train(cifarSubset.train, { epochs: QUICK ? 5 : 100, learningRate: 0.1 });
+  mlp1Runs.cifar = mlp.train(cifarSubset.train, { epochs: nb.quick ? 5 : 100, learningRate: 0.1 });
 } else {
   for (const scale of [0.01, 0.1]) {
     console.log(`-- surrogate, initial weights x ${scale}`);
@@ -918,7 +904,7 @@ if (cifarSubset) {
 console.log(`${Object.keys(mlp1Runs).length} run(s) done`);
 
 // %%
-await show(
+await nb.show(
   linePlot(
     Object.entries(mlp1Runs).map(([name, y]) => ({ name, y })),
     { title: "Loss Curve", xLabel: "Epochs", yLabel: "Loss", width: 640, height: 400 },
@@ -1121,7 +1107,7 @@ if (cifar) {
   };
   printShapes(1000, 400);
   const mlp = new MLPClassifier2(3072, 100, 10);
-  const run = mlp.train(batches, { epochs: QUICK ? 2 : 500, learningRate: 0.1 });
+  const run = mlp.train(batches, { epochs: nb.quick ? 2 : 500, learningRate: 0.1 });
   mlp2Runs.cifar = { ...run, clipped: mlp.clippedEntries };
   mlp2Models.cifar = mlp;
 } else {
@@ -1145,7 +1131,7 @@ if (cifar) {
 console.log(`${Object.keys(mlp2Runs).length} run(s) done`);
 
 // %%
-await show(
+await nb.show(
   linePlot(
     Object.entries(mlp2Runs).map(([name, r]) => ({
       name,
@@ -1190,10 +1176,11 @@ await show(
 // two-hidden-layer MLP's last-batch loss over 500 epochs.
 
 // %%
-const labNumbers = JSON.parse(await Deno.readTextFile("data/00_assignment_numbers.json"));
+// deno-lint-ignore no-explicit-any
+const labNumbers = await nb.readData<any>("00_assignment_numbers.json");
 const labCurve = (losses: number[], title: string) =>
   linePlot(losses, { title, xLabel: "Epochs", yLabel: "Loss", width: 420, height: 320 });
-await show(
+await nb.show(
   panels([
     labCurve(labNumbers.cifar.linear, "Lab: linear classifier"),
     labCurve(labNumbers.cifar.mlp1, "Lab: MLP, 1 hidden layer"),
@@ -1217,127 +1204,53 @@ await show(
 // * Surrogate rows: the spec's NumPy values for the surrogate, to 1e-9 relative.
 
 // %%
-interface Row {
-  quantity: string;
-  assignment: string;
-  here: string;
-  ok: boolean | null;
-  note?: string;
-}
-const rows: Row[] = [];
+const expected = await nb.readData<{ rows: Record<string, Expectation> }>("00_reproduction.json");
+const table = nb.table(expected.rows);
 const f4 = (v: number) => sprintf("%.4f", v);
+const shapesOf = (...ts: Tensor[]) => ts.map(shapeText).join(" ");
 
-rows.push({
-  quantity: "S1 shapes train / test",
-  assignment: "(160, 3) (160, 4) / (40, 3) (40, 4)",
-  here: `${shapeText(xTrainSyn)} ${shapeText(yTrainSyn)} / ${shapeText(xTestSyn)} ${
-    shapeText(yTestSyn)
-  }`,
-  ok: null,
-});
-rows[rows.length - 1].ok = rows[rows.length - 1].here === rows[rows.length - 1].assignment;
-
-const printedBatch = [1.3832, 0.9343, 0.7356, 0.6275, 0.56, 0.514, 0.4806, 0.4553, 0.4354, 0.4194];
-const printedSgd = [1.3847, 0.2755, 0.2695, 0.2675, 0.2666, 0.266, 0.2657, 0.2654, 0.2653, 0.2652];
-const batchTolerance = (it: number) => it === 0 ? 0.03 : it < 300 ? 0.01 : it < 900 ? 0.003 : 0.001;
-for (let k = 0; k < 10; k++) {
-  const it = 100 * k;
-  const tol = batchTolerance(it);
-  const diff = Math.abs(batchRun.losses[it] - printedBatch[k]);
-  rows.push({
-    quantity: `S2 batch GD loss, iteration ${it}`,
-    assignment: f4(printedBatch[k]),
-    here: f4(batchRun.losses[it]),
-    ok: diff <= tol + 5e-5,
-    note: `±${tol} (random start)`,
-  });
-}
-rows.push({
-  quantity: "S3 batch GD test accuracy",
-  assignment: "90.00%",
-  here: `${sprintf("%.2f", batchTestAcc * 100)}%`,
-  ok: sprintf("%.2f", batchTestAcc * 100) === "90.00",
-});
-for (let k = 0; k < 10; k++) {
-  const it = 100 * k;
-  const ok = it === 0
-    ? Math.abs(sgdRun.losses[0] - printedSgd[0]) <= 0.03
-    : f4(sgdRun.losses[it]) === f4(printedSgd[k]);
-  rows.push({
-    quantity: `S4 SGD loss, iteration ${it}`,
-    assignment: f4(printedSgd[k]),
-    here: f4(sgdRun.losses[it]),
-    ok,
-    note: it === 0 ? "±0.03 (random start)" : "4 decimals",
-  });
-}
-rows.push({
-  quantity: "S5 SGD test accuracy",
-  assignment: "92.50%",
-  here: `${sprintf("%.2f", sgdTestAcc * 100)}%`,
-  ok: sprintf("%.2f", sgdTestAcc * 100) === "92.50",
-});
-rows.push({
-  quantity: "S6 time SGD / time batch GD",
-  assignment: `${(4.87663459777832 / 0.11540985107421875).toFixed(1)}`,
-  here: (sgdSeconds / batchSeconds).toFixed(1),
-  ok: sgdSeconds > 3 * batchSeconds,
-  note: "only SGD ≫ batch is a target",
-});
-
-const printed = labNumbers;
-const cifarRows: [string, string, () => [string, boolean]][] = [
-  ["C1 CIFAR-10 sizes", "50000 / 10000", () => {
-    const here = `${cifar!.train.labels.length} / ${cifar!.test.labels.length}`;
-    return [here, here === "50000 / 10000"];
-  }],
-  ["C2 linear, epoch 1 loss", "2.3304", () => {
-    const v = linearLosses[0];
-    return [f4(v), Math.abs(v - 2.3304) <= 0.03];
-  }],
-  ["C2 linear, last epoch loss", "1.9488 (epoch 100)", () => {
-    const v = linearLosses[linearLosses.length - 1];
-    return [f4(v), QUICK || Math.abs(v - 1.9488) <= 0.05];
-  }],
-  ["C3 MLP v1, epoch 1 loss", "2.3024", () => {
-    const v = mlp1Runs.cifar[0];
-    return [f4(v), Math.abs(v - Math.LN10) <= 0.005];
-  }],
-  ["C3 MLP v1, last epoch loss", "2.0105 (epoch 100)", () => {
-    const v = mlp1Runs.cifar[mlp1Runs.cifar.length - 1];
-    return [f4(v), QUICK || (v >= 1.9 && v <= 2.15)];
-  }],
-  ["C4 MLP v2, epoch 1 loss", "2.3017", () => {
-    const v = mlp2Runs.cifar.epochLosses[0];
-    return [f4(v), Math.abs(v - 2.30) <= 0.02];
-  }],
-  ["C4 MLP v2, mean of last 10 epochs", "0.7921 (epochs 491-500)", () => {
-    const l = mlp2Runs.cifar.epochLosses;
-    const v = l.slice(-10).reduce((a, b) => a + b, 0) / Math.min(10, l.length);
-    return [f4(v), QUICK || Math.abs(v - 0.79) <= 0.1];
-  }],
-];
-for (const [quantity, assignment, compute] of cifarRows) {
-  if (!USE_CIFAR) {
-    rows.push({ quantity, assignment, here: "needs CIFAR-10 (not present)", ok: null });
-    continue;
-  }
-  const [here, ok] = compute();
-  rows.push({ quantity, assignment, here, ok, note: QUICK ? "quick mode: fewer epochs" : "" });
-}
-console.log(
-  `(the lab's full CIFAR loss lists, ${printed.cifar.linear.length}` +
-    `/${printed.cifar.mlp1.length}/` +
-    `${printed.cifar.mlp2.length} epochs, are in ` +
-    "notebooks/data/00_assignment_numbers.json)",
+table.row(
+  "S1 shapes train / test",
+  `${shapesOf(xTrainSyn, yTrainSyn)} / ${shapesOf(xTestSyn, yTestSyn)}`,
 );
+for (let it = 0; it < 1000; it += 100) {
+  table.row(`S2 batch GD loss, iteration ${it}`, batchRun.losses[it]);
+}
+table.row("S3 batch GD test accuracy", batchTestAcc * 100);
+for (let it = 0; it < 1000; it += 100) table.row(`S4 SGD loss, iteration ${it}`, sgdRun.losses[it]);
+table.row("S5 SGD test accuracy", sgdTestAcc * 100);
+table.row("S6 time SGD / time batch GD", sgdSeconds / batchSeconds);
 
-// Surrogate rows: the spec's NumPy values (notebooks/data/00_assignment_numbers.json, "surrogate").
-const sur = printed.surrogate;
-const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
-const closeAll = (a: number[], b: number[]) =>
-  a.length === b.length && a.every((v, i) => rel(v, b[i]) <= 1e-9);
+// The lab's CIFAR-10 numbers, when the data set is here.
+const last = (l: number[]) => l[l.length - 1];
+const meanOfLast10 = (l: number[]) =>
+  l.slice(-10).reduce((a, b) => a + b, 0) / Math.min(10, l.length);
+const cifarRows: [string, () => Observed, boolean][] = [
+  [
+    "C1 CIFAR-10 sizes",
+    () => `${cifar!.train.labels.length} / ${cifar!.test.labels.length}`,
+    false,
+  ],
+  ["C2 linear, epoch 1 loss", () => linearLosses[0], false],
+  ["C2 linear, epoch 100 loss", () => last(linearLosses), true],
+  ["C3 MLP v1, epoch 1 loss", () => mlp1Runs.cifar[0], false],
+  ["C3 MLP v1, epoch 100 loss", () => last(mlp1Runs.cifar), true],
+  ["C4 MLP v2, epoch 1 loss", () => mlp2Runs.cifar.epochLosses[0], false],
+  ["C4 MLP v2, mean of epochs 491-500", () => meanOfLast10(mlp2Runs.cifar.epochLosses), true],
+];
+for (const [quantity, value, needsAllEpochs] of cifarRows) {
+  if (!USE_CIFAR) {
+    table.row(quantity, "not run", {
+      differs: "CIFAR-10 is not available; the section ran on other images",
+    });
+  } else if (needsAllEpochs && nb.quick) {
+    table.row(quantity, value(), { differs: "quick mode stops after a few epochs" });
+  } else table.row(quantity, value());
+}
+
+// The same image code on the surrogate, against a NumPy run of the same code.
 if (!USE_CIFAR) {
+  const sur = labNumbers.surrogate;
   const surRows: [string, number[], number[]][] = [
     ["surrogate A linear, 5 losses", sur.A_linear.losses, linearLosses],
     ["surrogate B MLP v1 ×0.01, 5 losses", sur["B_mlp1_scale0.01"].losses, mlp1Runs["scale0.01"]],
@@ -1353,14 +1266,12 @@ if (!USE_CIFAR) {
       mlp2Runs["clip0.01"].batchLosses,
     ],
   ];
-  for (const [quantity, expected, got] of surRows) {
-    const worst = Math.max(...expected.map((e, i) => rel(got[i], e)));
-    rows.push({
-      quantity,
-      assignment: `${f4(expected[0])} … ${f4(expected[expected.length - 1])}`,
-      here: `${f4(got[0])} … ${f4(got[got.length - 1])}`,
-      ok: closeAll(got, expected),
-      note: `max rel. diff ${worst.toExponential(1)} (spec 7.3)`,
+  for (const [quantity, reference, here] of surRows) {
+    table.row(quantity, here, {
+      original: `[${reference.map(String).join(" ")}]`,
+      source: "a NumPy run of the same code",
+      range: { relative: 1e-9, why: "the order of floating-point sums differs" },
+      shown: `${f4(here[0])} … ${f4(last(here))}`,
     });
   }
   for (
@@ -1369,42 +1280,17 @@ if (!USE_CIFAR) {
       "C_mlp2_scale0.1_clip0.01",
     ]]
   ) {
-    rows.push({
-      quantity: `surrogate C ${name}: gradient entries clipped`,
-      assignment: String(sur[key].gradient_entries_clipped_total),
-      here: String(mlp2Runs[name].clipped),
-      ok: sur[key].gradient_entries_clipped_total === mlp2Runs[name].clipped,
+    table.row(`surrogate C ${name}: gradient entries clipped`, mlp2Runs[name].clipped, {
+      original: String(sur[key].gradient_entries_clipped_total),
+      source: "a NumPy run of the same code",
     });
   }
 }
-rows.push({
-  quantity: "plateau schedule, spec's worked example",
-  assignment: "counters 0,0,1,1,2,3,4,0,1,2,3,4,5; stop at 13",
-  here: `counters ${plateauExample.counters.join(",")}; stop at ${plateauExample.stoppedAt}`,
-  ok: plateauExample.counters.join(",") === "0,0,1,1,2,3,4,0,1,2,3,4,5" &&
-    plateauExample.stoppedAt === 13,
-});
-
-const agreeing = rows.filter((r) => r.ok === true).length;
-const compared = rows.filter((r) => r.ok !== null).length;
-const cell = (text: string) => `\`${text.replace(/\s+/g, " ").replace(/\|/g, "\\|")}\``;
-const markdownTable = [
-  "| quantity | assignment | here | agreement |",
-  "| --- | --- | --- | --- |",
-  ...rows.map((r) =>
-    `| ${r.quantity} | ${cell(r.assignment)} | ${cell(r.here)} | ` +
-    `${r.ok === null ? "—" : r.ok ? "✓" : "✗"}${r.note ? ` ${r.note}` : ""} |`
-  ),
-].join("\n");
-const plainTable = rows
-  .map((r) => `${r.ok === null ? "n/a " : r.ok ? "ok  " : "FAIL"} ${r.quantity}: ${r.here}`)
-  .join("\n");
-await Deno.jupyter.display({ "text/markdown": markdownTable, "text/plain": plainTable }, {
-  raw: true,
-});
-console.log(
-  `${agreeing} of ${compared} compared rows agree; ${rows.length - compared} need CIFAR-10.`,
+table.row(
+  "plateau schedule, worked example",
+  `counters ${plateauExample.counters.join(",")}; stop at ${plateauExample.stoppedAt}`,
 );
+await table.show();
 
 // %% [markdown]
 // ## Exporting the models to ONNX
@@ -1460,7 +1346,7 @@ const models: [string, Sequential, Tensor, Tensor, string][] = [
   ],
 ];
 for (const [name, net, input, ours, docString] of models) {
-  const path = `${OUT}/${name}.onnx`;
+  const path = `${nb.out}/${name}.onnx`;
   await saveOnnx(net, path, { docString });
   const entry: Record<string, unknown> = { bytes: (await Deno.stat(path)).size };
   onnxCheck[name] = entry;
@@ -1503,9 +1389,7 @@ const paramSums = (p: Record<string, Tensor>) =>
   Object.fromEntries(
     Object.entries(p).map(([k, v]) => [k, { sum: sum(v), abs_sum: sum(abs(v)) }]),
   );
-Object.assign(summary, {
-  headline: `reproduction: ${agreeing}/${compared} compared rows agree` +
-    (USE_CIFAR ? "" : `, ${rows.length - compared} need CIFAR-10 (surrogate used)`),
+await nb.writeSummary({
   data: {
     shapes: [xTrainSyn.shape, yTrainSyn.shape, xTestSyn.shape, yTestSyn.shape],
     X_first_rows: slice(syn.x, 0, 3).toArray(),
@@ -1555,7 +1439,4 @@ Object.assign(summary, {
     stopped_at: plateauExample.stoppedAt,
   },
   onnx: onnxCheck,
-  reproduction: rows,
 });
-await Deno.writeTextFile(`${OUT}/summary.json`, JSON.stringify(summary, null, 1) + "\n");
-console.log(summary.headline);

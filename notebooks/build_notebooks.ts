@@ -1,7 +1,6 @@
 /**
- * Builds a notebook (`notebooks/<name>.ipynb`) from its reviewable source
- * (`notebooks/build/<name>.ts`), a TypeScript file in the "percent" format that jupytext and
- * VS Code also read:
+ * Builds the notebooks (`notebooks/<name>.ipynb`) from their sources (`notebooks/<name>.ts`),
+ * TypeScript modules in the "percent" format that jupytext and VS Code also read:
  *
  * ```ts
  * // %% [markdown]
@@ -12,17 +11,19 @@
  * const x = 1; // a code cell runs until the next `// %%` line
  * ```
  *
- * Lines before the first `// %%` are a header for reviewers and are not copied. The notebook is
- * written without outputs; `deno task notebooks --inplace` executes it and stores the outputs.
+ * Lines before the first `// %%` are a header for readers of the source and are not copied. The
+ * notebook is written without outputs; `deno task notebooks --inplace` executes it and stores the
+ * outputs. A source is a module where it stands (its `../lib/mod.ts` resolves as it does in the
+ * Jupyter kernel), so `deno check` and `deno lint` read it directly.
  *
  * ```sh
- * deno run -A notebooks/build/build_notebook.ts 01_neural_network_from_scratch
- * deno run -A notebooks/build/build_notebook.ts --check   # type-check the code cells instead
+ * deno run -A notebooks/build_notebooks.ts                    # every notebook
+ * deno run -A notebooks/build_notebooks.ts 01                 # the notebooks whose name has "01"
+ * deno run -A notebooks/build_notebooks.ts --check            # fail when a notebook is stale
  * ```
  *
- * `--check` joins the code cells of each notebook into one module next to the notebooks (so that
- * `../lib/mod.ts` resolves as it does in the kernel), runs `deno check` on it and removes it: the
- * Jupyter kernel does not type-check, so this is where API mismatches show up before a run.
+ * Only files named like `00_name.ts` are notebook sources; the other modules here (the support
+ * module, the runner, this builder) are skipped.
  *
  * @module
  */
@@ -54,7 +55,7 @@ export function parseCells(source: string): SourceCell[] {
     } else if (current?.kind === "markdown") {
       // Markdown lines sit behind `// ` so that the source stays a valid TypeScript file.
       if (line.trim() !== "" && !line.startsWith("//")) {
-        throw new Error(`build_notebook: markdown line without "//": ${JSON.stringify(line)}`);
+        throw new Error(`build_notebooks: markdown line without "//": ${JSON.stringify(line)}`);
       }
       current.lines.push(line.replace(/^\/\/ ?/, ""));
     } else if (current !== null) {
@@ -105,43 +106,65 @@ export function toNotebook(cells: readonly SourceCell[]): string {
   return JSON.stringify(nb, null, 1) + "\n";
 }
 
-/** The code cells joined into one TypeScript module, as the kernel runs them in order. */
-export function codeOf(cells: readonly SourceCell[]): string {
-  return cells.filter((c) => c.kind === "code").map((c) => c.text).join("\n\n") + "\n";
+/** The cells of a notebook file (kind and text), ignoring outputs and ids. */
+export function cellsOfNotebook(json: string): SourceCell[] {
+  const nb = JSON.parse(json);
+  return nb.cells.map((cell: { cell_type: string; source: string | string[] }) => ({
+    kind: cell.cell_type === "markdown" ? "markdown" : "code",
+    text: Array.isArray(cell.source) ? cell.source.join("") : cell.source,
+  }));
 }
 
-/** Type-checks the code cells of a notebook source with `deno check`; returns success. */
-async function check(name: string, cells: readonly SourceCell[], here: string): Promise<boolean> {
-  const file = `${here}../.check_${name}.ts`;
-  Deno.writeTextFileSync(file, codeOf(cells));
-  try {
-    const out = await new Deno.Command(Deno.execPath(), { args: ["check", file] }).output();
-    const text = new TextDecoder().decode(out.stderr);
-    console.log(`${out.code === 0 ? "ok  " : "FAIL"} deno check ${name}`);
-    if (out.code !== 0) console.log(text);
-    return out.code === 0;
-  } finally {
-    Deno.removeSync(file);
-  }
+/** Whether a notebook's cells are exactly its source's (outputs aside). */
+export function upToDate(notebook: readonly SourceCell[], source: readonly SourceCell[]): boolean {
+  return notebook.length === source.length &&
+    notebook.every((c, i) => c.kind === source[i].kind && c.text === source[i].text);
 }
+
+/** Notebook sources are named `<two digits>_<name>.ts`; other modules here are not notebooks. */
+export const SOURCE_NAME: RegExp = /^\d\d_[a-z0-9_]+\.ts$/;
 
 if (import.meta.main) {
   const here = new URL(".", import.meta.url).pathname;
   const checkOnly = Deno.args.includes("--check");
   const args = Deno.args.filter((a) => a !== "--check");
-  const names = args.length > 0 ? args : [...Deno.readDirSync(here)]
-    .filter((e) => e.isFile && /^\d\d_.*\.ts$/.test(e.name))
+  // Arguments select sources by a part of their name ("01", "01_neural_network_from_scratch").
+  const names = [...Deno.readDirSync(here)]
+    .filter((e) => e.isFile && SOURCE_NAME.test(e.name))
     .map((e) => e.name.slice(0, -3))
+    .filter((name) =>
+      args.length === 0 || args.some((a) => name.includes(a.replace(/\.(ts|ipynb)$/, "")))
+    )
     .sort();
-  let ok = true;
+  if (names.length === 0) {
+    console.error(`build_notebooks: no notebook source in notebooks/ matches ${args.join(" ")}`);
+    Deno.exit(1);
+  }
+  let stale = 0;
   for (const name of names) {
     const cells = parseCells(Deno.readTextFileSync(`${here}${name}.ts`));
+    const target = `${here}${name}.ipynb`;
     if (checkOnly) {
-      ok = (await check(name, cells, here)) && ok;
+      let current: SourceCell[] = [];
+      try {
+        current = cellsOfNotebook(Deno.readTextFileSync(target));
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      }
+      const ok = upToDate(current, cells);
+      if (!ok) stale++;
+      console.log(`${ok ? "ok   " : "STALE"} notebooks/${name}.ipynb`);
       continue;
     }
-    Deno.writeTextFileSync(`${here}../${name}.ipynb`, toNotebook(cells));
+    // Written to a temporary file first, so that a notebook is never left half-written.
+    Deno.writeTextFileSync(`${target}.tmp`, toNotebook(cells));
+    Deno.renameSync(`${target}.tmp`, target);
     console.log(`wrote notebooks/${name}.ipynb (${cells.length} cells)`);
   }
-  if (!ok) Deno.exit(1);
+  if (stale > 0) {
+    console.log(
+      `${stale} notebook(s) differ from their source: deno run -A notebooks/build_notebooks.ts`,
+    );
+    Deno.exit(1);
+  }
 }
