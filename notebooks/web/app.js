@@ -6,8 +6,12 @@
 // serve.ts under /ort/. `globalThis.modelPage` exposes the same actions to scripts (the browser test
 // drives the page through it).
 
-import * as ort from "/ort/ort.all.min.mjs";
 import { NotOnnxError, readOnnxInfo } from "./onnx_info.js";
+
+// Served by serve.ts from node_modules (a URL, not a file beside this one: hence the variable,
+// which also keeps `deno check` from looking for it on disk).
+const ORT_URL = "/ort/ort.all.min.mjs";
+const ort = await import(ORT_URL);
 
 ort.env.wasm.wasmPaths = "/ort/";
 ort.env.logLevel = "error";
