@@ -25,6 +25,7 @@ const state = {
   current: null, // { name, url, bytes, info, spec, session, samples, classNames }
   sessions: new Map(), // `${url} ${backend}` → session of a listed model (for "other models")
   lastInput: null,
+  pending: null, // the classification of the last drawing, while it runs
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -217,7 +218,7 @@ function renderSamples(m) {
       const scale = Math.max(1, Math.round(48 / Math.max(m.spec.h, m.spec.w)));
       b.append(sampleCanvas(values, m.spec, scale), `${names[label] ?? label}`);
     }
-    b.addEventListener("click", () => classifySample(i).catch(showError));
+    b.addEventListener("click", () => classifySample(i, { others: true }).catch(showError));
     box.append(b);
   });
 }
@@ -319,32 +320,35 @@ async function openFile(file) {
 // ---------------------------------------------------------------------------------------------
 // Classifying
 
-/** Classifies raw values with the open model; renders the answer; returns it. */
-async function classify(values) {
+/**
+ * Classifies raw values with the open model; renders the answer; returns it. With `others`,
+ * the other listed models that take the same input answer too (what a person drawing sees).
+ */
+async function classify(values, { others = false } = {}) {
   const m = state.current;
   if (!m) throw new Error("no model is open");
   const { output, ms } = await runOne(m.session, m.spec, values);
   const { probs, note } = probabilities(output, m.info);
   const top = renderAnswer(m, probs, ms, note);
   state.lastInput = values;
-  await compareOthers(m, values);
+  $("others").replaceChildren();
+  if (others) await compareOthers(m, values);
   return { output, probabilities: probs, top, className: m.classNames[top], ms };
 }
 
-async function classifySample(i) {
+async function classifySample(i, options = {}) {
   const m = state.current;
   if (!m?.samples) throw new Error("the open model has no test samples");
   document.querySelectorAll("#samples button").forEach((b) => {
     b.classList.toggle("current", b.dataset.index === String(i));
   });
-  const r = await classify(m.samples.samples[i]);
+  const r = await classify(m.samples.samples[i], options);
   return { ...r, label: m.samples.labels[i] };
 }
 
 /** Every listed model with the same input runs on the same values: "each model's answer". */
 async function compareOthers(m, values) {
   const box = $("others");
-  box.replaceChildren();
   const others = state.models.filter((o) => o.url !== m.url && o.inputKey === inputKey(m.spec));
   if (others.length === 0) return;
   const rows = [];
@@ -473,7 +477,9 @@ function setUpPad() {
     if (!drawing) return;
     drawing = false;
     const spec = state.current?.spec;
-    if (spec?.kind === "grey") classify(padPixels(spec.h, spec.w)).catch(showError);
+    if (spec?.kind === "grey") {
+      state.pending = classify(padPixels(spec.h, spec.w), { others: true }).catch(showError);
+    }
   };
   pad().addEventListener("pointerup", end);
   pad().addEventListener("pointercancel", end);
@@ -593,6 +599,7 @@ globalThis.modelPage = {
   classifySample: (i) => classifySample(i),
   setBackend: (name) => setBackend(name),
   webgpuAdapter,
+  settled: () => state.pending ?? Promise.resolve(),
   message: () => ({ text: $("message").textContent, error: $("message").className === "error" }),
   showError,
 };
