@@ -44,7 +44,8 @@ async function runProduct(): Promise<{ result?: ProductResult; failure?: string 
 }
 
 const { result, failure } = await runProduct();
-const noAdapter = result?.unavailable !== undefined && /adapter|navigator\.gpu/i.test(result.unavailable);
+const noAdapter = result?.unavailable !== undefined &&
+  /adapter|navigator\.gpu/i.test(result.unavailable);
 
 Deno.test({
   name: noAdapter
@@ -52,7 +53,7 @@ Deno.test({
     : "ort-webgpu on Deno's software adapter (DENO_KERNELS_WEBGPU_FALLBACK=1): a 129x65x33 float32 product matches js",
   ignore: noAdapter,
 }, () => {
-  assert.equal(failure, undefined, failure);
+  assert.equal(failure, undefined, failure ?? "");
   assert.equal(result!.unavailable, undefined, `ort-webgpu unavailable: ${result!.unavailable}`);
   assert.deepEqual(result!.shape, [129, 65, 33]);
   console.log(
