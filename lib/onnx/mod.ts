@@ -8,6 +8,10 @@
  * const copy = loadOnnx(bytes); // a Sequential with the same weights
  * ```
  *
+ * For a web page, `toOnnx(model, { pixels: { shape: [28, 28], divideBy: 255 }, softmax: true })`
+ * puts the preprocessing in the graph (raw pixels 0..255 in, probabilities out) and `saveOnnxSamples`
+ * writes test samples beside the file (`web.ts`).
+ *
  * The protobuf encoding is this folder's own (`protobuf.ts`, `onnx_proto.ts`): a few hundred lines
  * for the nine messages a feed-forward network needs.
  *
