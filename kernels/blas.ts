@@ -122,9 +122,51 @@ function blasGemm(lib: BlasLibrary, call: GemmCall): void {
   }
 }
 
+/**
+ * Runs a 2x3 @ 3x2 product (with alpha, beta and both transposes) in each precision and compares
+ * it with the answer worked out here, so that a library that merely exports the symbols (a stub,
+ * a broken build, another ABI) is reported unavailable instead of returning zeros.
+ */
+export function selfTest(gemm: (call: GemmCall) => void, path: string): void {
+  const a = [1, 2, 3, 4, 5, 6]; // [[1,2,3],[4,5,6]]
+  const bT = [7, 9, 11, 8, 10, 12]; // B = [[7,8],[9,10],[11,12]] stored transposed
+  // 2 * A @ B + 0.5 * C with C = [[1,1],[1,1]]: A @ B = [[58,64],[139,154]].
+  const expected = [116.5, 128.5, 278.5, 308.5];
+  for (const make of [Float64Array, Float32Array]) {
+    const c = make.from([1, 1, 1, 1]);
+    const call: GemmCall = {
+      transA: false,
+      transB: true,
+      m: 2,
+      n: 2,
+      k: 3,
+      alpha: 2,
+      a: make.from(a),
+      b: make.from(bT),
+      beta: 0.5,
+      c,
+    };
+    gemm(call);
+    if (!expected.every((v, i) => c[i] === v)) {
+      const fn = make === Float64Array ? "cblas_dgemm" : "cblas_sgemm";
+      throw new Error(
+        `${path}: ${fn} computed [${[...c].join(", ")}] for a 2x3 by 3x2 test product whose ` +
+          `answer is [${expected.join(", ")}]: not a working CBLAS (a stub?); set ` +
+          `${BLAS_ENV_VAR} to a real one (e.g. OpenBLAS)`,
+      );
+    }
+  }
+}
+
 /** Loads the native BLAS and returns the `blas` backend; throws with the reason when none loads. */
 export function createBlasBackend(): Backend & { readonly path: string } {
   const { lib, path } = openBlas();
+  try {
+    selfTest((call) => blasGemm(lib, call), path);
+  } catch (err) {
+    lib.close();
+    throw err;
+  }
   return {
     name: "blas",
     path,

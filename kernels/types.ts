@@ -78,14 +78,34 @@ export function dtypeOf(x: FloatArray): KernelDType {
 }
 
 /**
+ * The element type of an operand, or a TypeError naming it: a kernel given any other typed array
+ * (a Uint8Array of image bytes, say) would read its bytes as floats, and native code past its end.
+ */
+function operandType(op: string, name: string, x: unknown): KernelDType {
+  if (x instanceof Float64Array) return "float64";
+  if (x instanceof Float32Array) return "float32";
+  const what = ArrayBuffer.isView(x) ? x.constructor.name : x === null ? "null" : typeof x;
+  throw new TypeError(
+    `${op}: ${name} is a ${what}; kernels take Float32Array or Float64Array ` +
+      `(convert first, e.g. Float64Array.from(x))`,
+  );
+}
+
+/**
  * Checks the sizes and element types of a gemm call and throws a message naming them.
- * Backends call this before touching memory.
+ * The dispatcher and every backend call this before touching memory (O(1): no element is read).
  */
 export function validateGemm(call: GemmCall): void {
   const { m, n, k, a, b, c } = call;
+  const dt = operandType("gemm", "C", c);
+  const ta = operandType("gemm", "A", a), tb = operandType("gemm", "B", b);
   for (const [name, v] of [["m", m], ["n", n], ["k", k]] as const) {
     if (!Number.isInteger(v) || v < 0) {
       throw new RangeError(`gemm: ${name} must be a non-negative integer, got ${v}`);
+    }
+    // BLAS takes 32-bit sizes: a larger one would wrap around in native code.
+    if (v > 2 ** 31 - 1) {
+      throw new RangeError(`gemm: ${name} = ${v} is too large: sizes are at most 2^31 - 1`);
     }
   }
   if (a.length < m * k) {
@@ -97,10 +117,12 @@ export function validateGemm(call: GemmCall): void {
   if (c.length < m * n) {
     throw new RangeError(`gemm: C has ${c.length} elements, needs m*n = ${m}*${n} = ${m * n}`);
   }
-  const dt = dtypeOf(c);
-  if (dtypeOf(a) !== dt || dtypeOf(b) !== dt) {
-    throw new TypeError(
-      `gemm: mixed element types A ${dtypeOf(a)}, B ${dtypeOf(b)}, C ${dt}; convert first`,
-    );
+  if (ta !== dt || tb !== dt) {
+    throw new TypeError(`gemm: mixed element types A ${ta}, B ${tb}, C ${dt}; convert first`);
+  }
+  for (const [name, v] of [["alpha", call.alpha], ["beta", call.beta]] as const) {
+    if (typeof v !== "number") {
+      throw new TypeError(`gemm: ${name} must be a number, got ${typeof v}`);
+    }
   }
 }

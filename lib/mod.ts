@@ -2,9 +2,16 @@
  * Deep learning from scratch in Deno: the public API.
  *
  * ```ts
- * import { defaultRng, Linear, ReLU, Sequential, Sigmoid, tensor } from "./lib/mod.ts";
+ * import assert from "node:assert/strict";
+ * import { defaultRng, Linear, ones, ReLU, Sequential, Sigmoid } from "@dlfs/deno-dl";
+ *
  * const rng = defaultRng(12345);
- * const net = new Sequential([new Linear(64, 32, { rng }), new ReLU(), new Linear(32, 1, { rng }), new Sigmoid()]);
+ * const net = new Sequential([
+ *   new Linear(64, 32, { rng }), new ReLU(), new Linear(32, 1, { rng }), new Sigmoid(),
+ * ]);
+ * const p = net.forward(ones([2, 64]));
+ * assert.deepEqual(p.shape, [2, 1]);
+ * assert.ok(p.data[0] > 0 && p.data[0] < 1); // a probability
  * ```
  *
  * NumPy's `np.random` module-level functions live under the `random` namespace
@@ -16,6 +23,7 @@
 export * from "./tensor/mod.ts";
 export * as random from "./random/mod.ts";
 export {
+  type BitSource,
   type ChoiceOptions,
   defaultRng,
   Generator,
@@ -42,6 +50,7 @@ export * from "./metrics/mod.ts";
 export * from "./data/mod.ts";
 export * from "./plot/mod.ts";
 export * from "./onnx/mod.ts";
+export { type WriteAtomicOptions, writeFileAtomic, writeFileAtomicSync } from "./files/mod.ts";
 export {
   type Backend,
   type BackendInfo,

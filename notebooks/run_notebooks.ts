@@ -16,15 +16,20 @@
  * shown with its index, its source and the error, and the exit code is non-zero.
  *
  * Options: `--quick` (same as `NOTEBOOK_QUICK=1`), `--inplace`, `--timeout=<seconds per cell>`
- * (default 600, or `NOTEBOOK_CELL_TIMEOUT`), `--no-install` (leave the kernelspec alone).
+ * (default 600, or `NOTEBOOK_CELL_TIMEOUT`), `--no-install` (leave the kernelspec alone),
+ * `--dir=<folder>` (run the notebooks of another folder) and `--out=<folder>` (write outputs there
+ * instead of `out/`).
  *
  * @module
  */
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { writeFileAtomicSync } from "../lib/files/mod.ts";
 
-/** The repository root (this file lives in `<root>/notebooks/`). */
-const ROOT: string = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-const NOTEBOOK_DIR = `${ROOT}/notebooks`;
-const OUT_DIR = `${ROOT}/out`;
+/** The repository root (this file lives in `<root>/notebooks/`), decoded (`%20` is a space). */
+const ROOT: string = fileURLToPath(new URL("..", import.meta.url)).replace(/[\\/]$/, "");
+/** This folder: where the notebooks and `nbconvert_deno.py` live. */
+const HERE = join(ROOT, "notebooks");
 const KERNEL_NAME = "deno";
 
 /** Options of one `run_notebooks.ts` invocation. */
@@ -39,6 +44,10 @@ export interface RunOptions {
   install: boolean;
   /** Substrings selecting notebooks by file name; all notebooks when empty. */
   filters: string[];
+  /** The folder whose `*.ipynb` are run (default `notebooks/`). */
+  dir: string;
+  /** The folder that receives `<name>/<name>.ipynb` and the notebooks' files (default `out/`). */
+  out: string;
 }
 
 /** The result of executing one notebook. */
@@ -68,12 +77,16 @@ export function parseArgs(args: string[]): RunOptions {
     timeout: Number(Deno.env.get("NOTEBOOK_CELL_TIMEOUT") ?? 600),
     install: true,
     filters: [],
+    dir: HERE,
+    out: join(ROOT, "out"),
   };
   for (const arg of args) {
     if (arg === "--quick") options.quick = true;
     else if (arg === "--inplace") options.inplace = true;
     else if (arg === "--no-install") options.install = false;
     else if (arg.startsWith("--timeout=")) options.timeout = Number(arg.slice("--timeout=".length));
+    else if (arg.startsWith("--dir=")) options.dir = arg.slice("--dir=".length);
+    else if (arg.startsWith("--out=")) options.out = arg.slice("--out=".length);
     else if (arg.startsWith("-")) throw new Error(`run_notebooks: unknown option ${arg}`);
     else options.filters.push(arg);
   }
@@ -89,6 +102,8 @@ async function capture(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ code: number; stdout: string; stderr: string } | null> {
+  // A missing working folder also fails with NotFound: say so rather than "command not found".
+  if (!isDirectory(ROOT)) throw new Error(`run_notebooks: the folder ${ROOT} does not exist`);
   try {
     const out = await new Deno.Command(cmd, { args, env, cwd: ROOT, stdin: "null" }).output();
     const decoder = new TextDecoder();
@@ -116,6 +131,14 @@ async function findKernelspec(): Promise<{ dir: string; exe: string } | null> {
   const spec = JSON.parse(list.stdout).kernelspecs?.[KERNEL_NAME];
   if (!spec?.resource_dir || !spec?.spec?.argv?.[0]) return null;
   return { dir: spec.resource_dir, exe: spec.spec.argv[0] };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether two paths name the same file (following symbolic links). */
@@ -147,15 +170,18 @@ async function ensureKernelspec(): Promise<void> {
     const file = `${after.dir}/kernel.json`;
     const spec = JSON.parse(Deno.readTextFileSync(file));
     spec.argv[0] = Deno.execPath();
-    Deno.writeTextFileSync(file, JSON.stringify(spec, null, 2) + "\n");
+    writeFileAtomicSync(file, JSON.stringify(spec, null, 2) + "\n");
   }
   console.log(`installed the Jupyter kernelspec "${KERNEL_NAME}" -> ${Deno.execPath()}`);
 }
 
-/** The notebooks to run: `notebooks/*.ipynb` sorted by name, filtered. */
-function listNotebooks(filters: string[]): string[] {
+/** The notebooks to run: `<dir>/*.ipynb` sorted by name, filtered. */
+function listNotebooks(dir: string, filters: string[]): string[] {
   const names: string[] = [];
-  for (const entry of Deno.readDirSync(NOTEBOOK_DIR)) {
+  if (!isDirectory(dir)) {
+    throw new Error(`run_notebooks: the notebook folder ${dir} does not exist`);
+  }
+  for (const entry of Deno.readDirSync(dir)) {
     if (!entry.isFile || !entry.name.endsWith(".ipynb")) continue;
     const name = entry.name.slice(0, -".ipynb".length);
     if (filters.length === 0 || filters.some((f) => name.includes(f))) names.push(name);
@@ -181,10 +207,13 @@ function cellIndexOf(notebookPath: string, source: string): number {
 
 /**
  * Turns nbconvert's stderr into a short report: the failing cell's index and source and the
- * kernel's error, or nbconvert's own last lines when no cell failed (e.g. the kernel died).
+ * kernel's error; for a dead kernel, the report `nbconvert_deno.py` wrote (the cell's index,
+ * source and last output); nbconvert's own last lines otherwise.
  */
-function describeFailure(notebookPath: string, stderr: string): string {
+export function describeFailure(notebookPath: string, stderr: string): string {
   const text = stripAnsi(stderr);
+  const dead = /^DEAD_KERNEL_BEGIN\n([\s\S]*?)\nDEAD_KERNEL_END$/m.exec(text);
+  if (dead) return dead[1].trim();
   const marker = text.search(
     /An error occurred while executing the following cell:|A cell timed out/,
   );
@@ -200,12 +229,12 @@ function describeFailure(notebookPath: string, stderr: string): string {
 
 /** Executes one notebook with `jupyter nbconvert --execute` and collects the result. */
 async function runNotebook(name: string, options: RunOptions): Promise<NotebookResult> {
-  const source = `${NOTEBOOK_DIR}/${name}.ipynb`;
-  const outDir = `${OUT_DIR}/${name}`;
+  const source = join(options.dir, `${name}.ipynb`);
+  const outDir = join(options.out, name);
   Deno.mkdirSync(outDir, { recursive: true });
   // A summary left from an earlier run must not pass for this run's.
   try {
-    Deno.removeSync(`${outDir}/summary.json`);
+    Deno.removeSync(join(outDir, "summary.json"));
   } catch (e) {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
@@ -214,7 +243,7 @@ async function runNotebook(name: string, options: RunOptions): Promise<NotebookR
     NOTEBOOK_QUICK: options.quick ? "1" : "0",
     NO_COLOR: "1",
     PYTHONDONTWRITEBYTECODE: "1",
-    PYTHONPATH: [NOTEBOOK_DIR, Deno.env.get("PYTHONPATH")].filter(Boolean).join(":"),
+    PYTHONPATH: [HERE, Deno.env.get("PYTHONPATH")].filter(Boolean).join(":"),
   };
   const start = performance.now();
   const r = await capture("jupyter", [
@@ -237,14 +266,16 @@ async function runNotebook(name: string, options: RunOptions): Promise<NotebookR
   const seconds = (performance.now() - start) / 1000;
   if (r === null) throw new Error(INSTALL_HELP);
   if (r.code !== 0) return { name, ok: false, seconds, error: describeFailure(source, r.stderr) };
-  if (options.inplace) Deno.copyFileSync(`${outDir}/${name}.ipynb`, source);
+  if (options.inplace) {
+    writeFileAtomicSync(source, Deno.readFileSync(join(outDir, `${name}.ipynb`)));
+  }
   return { name, ok: true, seconds, error: "" };
 }
 
 /** A one-line headline from the notebook's `summary.json`, when it wrote one. */
-function headline(name: string): string {
+function headline(out: string, name: string): string {
   try {
-    const summary = JSON.parse(Deno.readTextFileSync(`${OUT_DIR}/${name}/summary.json`));
+    const summary = JSON.parse(Deno.readTextFileSync(join(out, name, "summary.json")));
     return typeof summary.headline === "string" ? `  ${summary.headline}` : "";
   } catch {
     return "";
@@ -263,19 +294,21 @@ export async function main(args: string[]): Promise<number> {
     return 2;
   }
   if (options.install) await ensureKernelspec();
-  const names = listNotebooks(options.filters);
+  const names = listNotebooks(options.dir, options.filters);
   if (names.length === 0) {
-    console.error(`run_notebooks: no notebook in notebooks/ matches ${options.filters.join(" ")}`);
+    console.error(
+      `run_notebooks: no notebook in ${options.dir} matches ${options.filters.join(" ")}`,
+    );
     return 1;
   }
   const mode = options.quick ? "quick mode" : "full mode";
-  console.log(`running ${names.length} notebook(s) in ${mode}, outputs under out/`);
+  console.log(`running ${names.length} notebook(s) in ${mode}, outputs under ${options.out}`);
   let failures = 0;
   for (const name of names) {
     const result = await runNotebook(name, options);
     const time = `${result.seconds.toFixed(1)} s`.padStart(8);
     if (result.ok) {
-      console.log(`ok    ${name}  ${time}${headline(name)}`);
+      console.log(`ok    ${name}  ${time}${headline(options.out, name)}`);
     } else {
       failures++;
       console.log(`FAIL  ${name}  ${time}`);

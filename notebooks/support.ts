@@ -453,9 +453,9 @@ export class Notebook {
 
   /**
    * Adds `results` to the summary, with the reproduction tables and a headline that counts the
-   * rows per state, and writes `summary.json` into `out` atomically. Returns the headline.
+   * rows per state, writes `summary.json` into `out` atomically and prints the headline.
    */
-  async writeSummary(results: Record<string, unknown> = {}, headlineExtra = ""): Promise<string> {
+  async writeSummary(results: Record<string, unknown> = {}, headlineExtra = ""): Promise<void> {
     const rows = this.tables.flatMap((t) => t.rows);
     const counts = countStates(rows);
     const headline = `reproduction: ${stateLine(counts)}${
@@ -473,7 +473,6 @@ export class Notebook {
     await Deno.mkdir(this.out, { recursive: true });
     await writeAtomic(`${this.out}/summary.json`, JSON.stringify(this.summary, null, 1) + "\n");
     console.log(headline);
-    return headline;
   }
 }
 

@@ -84,7 +84,7 @@ function naive(cs: Case, a: FloatArray, b: FloatArray, c0: FloatArray) {
 const EPS: Record<KernelDType, number> = { float32: 2 ** -24, float64: 2 ** -53 };
 
 /** Asserts |got - ref| <= 2 (k + 2) eps * mag elementwise (the classic gemm error bound, doubled). */
-function assertClose(
+function assertWithinGemmBound(
   got: FloatArray,
   ref: ArrayLike<number>,
   mag: ArrayLike<number>,
@@ -154,7 +154,7 @@ for (const dtype of ["float32", "float64"] as const) {
     for (const cs of cases(dtype)) {
       const { a, b, c0, c } = run(jsBackend, cs, seed += 3);
       const { ref, mag } = naive(cs, a, b, c0);
-      assertClose(c, ref, mag, cs, `js ${label(cs)}`);
+      assertWithinGemmBound(c, ref, mag, cs, `js ${label(cs)}`);
     }
   });
 }
@@ -290,8 +290,8 @@ for (const info of infos) {
         const { ref, mag } = naive(cs, a, b, c0);
         const viaJs = c0.slice();
         jsBackend.gemm({ ...cs, a, b, c: viaJs });
-        assertClose(c, viaJs, mag, cs, `${info.name} vs js ${label(cs)}`);
-        assertClose(c, ref, mag, cs, `${info.name} vs naive ${label(cs)}`);
+        assertWithinGemmBound(c, viaJs, mag, cs, `${info.name} vs js ${label(cs)}`);
+        assertWithinGemmBound(c, ref, mag, cs, `${info.name} vs naive ${label(cs)}`);
       }
     });
   }
@@ -308,7 +308,7 @@ for (const info of infos) {
     const cs: Case = { m: 4, n: 5, k: 3, transA: false, transB: true, alpha: 1, beta: 0, dtype };
     backend.gemm({ ...cs, a, b, c });
     const { ref, mag } = naive(cs, a, b, c);
-    assertClose(c, ref, mag, cs, `${info.name} offsets`);
+    assertWithinGemmBound(c, ref, mag, cs, `${info.name} offsets`);
   });
 }
 
@@ -449,7 +449,7 @@ Deno.test("gemm() under auto gives the naive result for every dtype and a spread
         const c = filled(dtype, cs.m * cs.n, 0).fill(NaN);
         gemm({ ...cs, a, b, c });
         const { ref, mag } = naive(cs, a, b, c);
-        assertClose(c, ref, mag, cs, `auto ${label(cs)}`);
+        assertWithinGemmBound(c, ref, mag, cs, `auto ${label(cs)}`);
       }
     }
   } finally {

@@ -3,6 +3,7 @@
  * against assignment 001's printed numbers, and against finite differences.
  */
 import assert from "node:assert/strict";
+import { assertCloseWith } from "./assert_close.ts";
 import {
   addRegularizationGrad,
   BCELoss,
@@ -40,22 +41,8 @@ function flatten(x: NestedArray): number[] {
   return Array.isArray(x) ? x.flatMap((v) => flatten(v)) : [x];
 }
 
-/** Asserts element-wise |a - e| <= atol + rtol * |e|, naming the first bad element. */
-function assertClose(
-  actual: Tensor | ArrayLike<number>,
-  expected: NestedArray | ArrayLike<number>,
-  what: string,
-  tol: { rtol?: number; atol?: number } = {},
-): void {
-  const a = actual instanceof Tensor ? actual.data : actual;
-  const e = Array.isArray(expected) ? flatten(expected) : expected as ArrayLike<number>;
-  assert.equal(a.length, e.length, `${what}: ${a.length} values, expected ${e.length}`);
-  const rtol = tol.rtol ?? 1e-12, atol = tol.atol ?? 1e-15;
-  for (let i = 0; i < a.length; i++) {
-    const ok = Math.abs(a[i] - e[i]) <= atol + rtol * Math.abs(e[i]);
-    assert.ok(ok, `${what}[${i}]: got ${a[i]}, expected ${e[i]}`);
-  }
-}
+/** Element-wise |a - e| <= atol + rtol * |e|; this file's default is rtol 1e-12, atol 1e-15. */
+const assertClose = assertCloseWith({ rtol: 1e-12, atol: 1e-15 });
 
 const ones = (shape: number[], value = 1) =>
   new Tensor(new Float64Array(shape[0] * (shape[1] ?? 1)).fill(value), shape);

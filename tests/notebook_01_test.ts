@@ -10,35 +10,12 @@
  * Jupyter (nbconvert) must be installed; `run_notebooks.ts` says how when it is not.
  */
 import assert from "node:assert/strict";
+import { assertClose } from "./assert_close.ts";
 import { type Json, readJson, runQuickNotebook } from "./notebook_support.ts";
 
 const NAME = "01_neural_network_from_scratch";
 const FIXTURE = new URL("fixtures/notebook_01.json", import.meta.url);
 const REFERENCE = new URL("fixtures/reference/001_reference_numbers.json", import.meta.url);
-
-/** Whether `actual` and `expected` print the same with `decimals` decimals (as the assignment). */
-function sameDigits(actual: number, expected: number, decimals: number): boolean {
-  return actual.toFixed(decimals) === expected.toFixed(decimals);
-}
-
-/** Asserts two flat or nested number arrays agree to `decimals` decimals, naming the place. */
-function assertDigits(actual: Json, expected: Json, decimals: number, what: string): void {
-  if (typeof expected === "number") {
-    assert.equal(
-      typeof actual,
-      "number",
-      `${what}: expected a number, got ${JSON.stringify(actual)}`,
-    );
-    assert.ok(
-      sameDigits(actual, expected, decimals),
-      `${what}: ${actual} != ${expected} at ${decimals} decimals`,
-    );
-    return;
-  }
-  assert.ok(Array.isArray(actual), `${what}: expected an array, got ${JSON.stringify(actual)}`);
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  expected.forEach((e: Json, i: number) => assertDigits(actual[i], e, decimals, `${what}[${i}]`));
-}
 
 Deno.test({
   name: "notebook 01 runs headless and reproduces assignment 1 (quick mode)",
@@ -52,15 +29,19 @@ Deno.test({
     await t.step("1.1 gradient descent paths and end points match NumPy", () => {
       for (const key of ["one_step", "run_b", "run_d", "run_h"]) {
         const [a, e] = [summary.gd[key], ref.gd[key]];
-        for (const v of ["x", "y", "f"]) assertDigits(a[v], e[v], 12, `gd.${key}.${v}`);
-        assertDigits(a.x_hist, e.x_hist, 12, `gd.${key}.x_hist`);
-        assertDigits(a.y_hist, e.y_hist, 12, `gd.${key}.y_hist`);
+        for (const v of ["x", "y", "f"]) {
+          assertClose(a[v], e[v], `gd.${key}.${v}`, { decimals: 12 });
+        }
+        assertClose(a.x_hist, e.x_hist, `gd.${key}.x_hist`, { decimals: 12 });
+        assertClose(a.y_hist, e.y_hist, `gd.${key}.y_hist`, { decimals: 12 });
       }
-      assertDigits(summary.gd.f_3_2, ref.gd.f_3_2, 12, "f(3, 2)");
-      assertDigits(summary.gd.contour_min, ref.gd.contour_min, 12, "contour min");
-      assertDigits(summary.gd.contour_max, ref.gd.contour_max, 12, "contour max");
+      assertClose(summary.gd.f_3_2, ref.gd.f_3_2, "f(3, 2)", { decimals: 12 });
+      assertClose(summary.gd.contour_min, ref.gd.contour_min, "contour min", { decimals: 12 });
+      assertClose(summary.gd.contour_max, ref.gd.contour_max, "contour max", { decimals: 12 });
       for (const v of ["x", "y", "f"]) {
-        assertDigits(summary.gd.global_min[v], ref.gd.global_min[v], 6, `global minimum ${v}`);
+        assertClose(summary.gd.global_min[v], ref.gd.global_min[v], `global minimum ${v}`, {
+          decimals: 6,
+        });
       }
     });
 
@@ -69,40 +50,44 @@ Deno.test({
       for (
         const k of ["x", "sigmoid", "sigmoid_grad", "relu", "relu_grad", "relu_grad_numerical"]
       ) {
-        assertDigits(a[k], e[k], 6, k);
+        assertClose(a[k], e[k], k, { decimals: 6 });
       }
       for (const k of ["y", "y_hat", "loss", "grad", "grad_numerical", "difference"]) {
-        assertDigits(a.bce[k], e.bce[k], 6, `bce.${k}`);
+        assertClose(a.bce[k], e.bce[k], `bce.${k}`, { decimals: 6 });
       }
     });
 
     await t.step("1.3 one-layer model: loss, gradient and finite differences", () => {
       const [a, e] = [summary.one_layer, ref.one_layer];
-      assertDigits(a.w, e.w, 12, "w");
-      assertDigits(a.b, e.b, 12, "b");
-      assertDigits(a.loss, e.loss, 12, "loss");
-      assertDigits(a.grad, e.grad, 6, "gradient");
-      assertDigits(a.check.symbolic, e.check.symbolic, 6, "symbolic gradient");
-      assertDigits(a.check.numerical, e.check.numerical, 6, "numerical gradient");
+      assertClose(a.w, e.w, "w", { decimals: 12 });
+      assertClose(a.b, e.b, "b", { decimals: 12 });
+      assertClose(a.loss, e.loss, "loss", { decimals: 12 });
+      assertClose(a.grad, e.grad, "gradient", { decimals: 6 });
+      assertClose(a.check.symbolic, e.check.symbolic, "symbolic gradient", { decimals: 6 });
+      assertClose(a.check.numerical, e.check.numerical, "numerical gradient", { decimals: 6 });
     });
 
     await t.step("1.4 layers: Linear, Sigmoid, ReLU outputs and check_grad errors", () => {
       const [a, e] = [summary.layers, ref.layers];
       for (const k of ["linear_y", "linear_dx", "sigmoid_y", "sigmoid_dx", "relu_x", "relu_y"]) {
-        assertDigits(a[k], e[k], 6, k);
+        assertClose(a[k], e[k], k, { decimals: 6 });
       }
-      assertDigits(a.relu_dx, e.relu_dx, 6, "relu_dx");
+      assertClose(a.relu_dx, e.relu_dx, "relu_dx", { decimals: 6 });
       assert.equal(a.linear_exact_asserts, true, "exact equalities after doubling W");
       for (const [k, err] of Object.entries(a.check_grad)) {
         assert.ok((err as number) < 1e-5, `check_grad ${k}: ${err} >= 1e-5`);
       }
       assert.ok(a.check_grad.linear_dx < 1e-5 && a.check_grad.linear_dW < 1e-5);
+      // the notebook's own layers against lib/nn's on the same weights: rounding only
+      assert.ok(a.library_agreement < 1e-12, `notebook vs lib/nn layers: ${a.library_agreement}`);
     });
 
     await t.step("1.6 digits preprocessing and split match scikit-learn and NumPy", () => {
       const [a, e] = [summary.digits, ref.digits];
       assert.deepEqual(a.shape, e.shape);
-      for (const k of ["raw_mean", "raw_std", "min", "max"]) assertDigits(a[k], e[k], 13, k);
+      for (const k of ["raw_mean", "raw_std", "min", "max"]) {
+        assertClose(a[k], e[k], k, { decimals: 13 });
+      }
       for (const k of ["positives", "n_train", "n_test", "train_positives", "test_positives"]) {
         assert.equal(a[k], e[k], k);
       }
@@ -115,7 +100,7 @@ Deno.test({
         assert.ok(a, `run ${name} missing from the summary`);
         assert.equal(a.epochs, Math.min(3, e.loss_train.length), `${name} epochs in quick mode`);
         for (const k of ["loss_train", "acc_train", "loss_test", "acc_test"]) {
-          assertDigits(a[k], e[k].slice(0, a.epochs), 4, `${name}.${k}`);
+          assertClose(a[k], e[k].slice(0, a.epochs), `${name}.${k}`, { decimals: 4 });
           // far tighter than printed: only summation order differs from NumPy
           a[k].forEach((v: number, i: number) =>
             assert.ok(Math.abs(v - e[k][i]) < 1e-9, `${name}.${k}[${i}]: ${v} vs ${e[k][i]}`)
@@ -148,13 +133,13 @@ Deno.test({
     await t.step("numbers agree with 001_reference_numbers.json", async () => {
       const shared: Json = await readJson(REFERENCE);
       assert.deepEqual(summary.digits.permutation, shared.digits_permutation_seed12345);
-      assertDigits(summary.digits.min, shared.digits_checks.normalized_min, 13, "min");
-      assertDigits(summary.digits.max, shared.digits_checks.normalized_max, 13, "max");
+      assertClose(summary.digits.min, shared.digits_checks.normalized_min, "min", { decimals: 13 });
+      assertClose(summary.digits.max, shared.digits_checks.normalized_max, "max", { decimals: 13 });
       for (const name of ["R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9"]) {
         const a = summary.runs[name];
         const e = shared.training_runs[name].per_epoch;
         for (const k of ["loss_train", "acc_train", "loss_test", "acc_test"]) {
-          assertDigits(a[k], e[k].slice(0, a.epochs), 4, `${name}.${k}`);
+          assertClose(a[k], e[k].slice(0, a.epochs), `${name}.${k}`, { decimals: 4 });
         }
       }
     });

@@ -1,7 +1,7 @@
 /**
  * What every notebook test shares: run one notebook headless in quick mode through
- * `notebooks/run_notebooks.ts` (Jupyter with the Deno kernel) and read back its `summary.json`,
- * plus tolerance assertions over nested number arrays that name the failing place.
+ * `notebooks/run_notebooks.ts` (Jupyter with the Deno kernel) and read back its `summary.json`;
+ * `assertClose` (from tests/assert_close.ts) checks the numbers.
  */
 import assert from "node:assert/strict";
 
@@ -33,24 +33,5 @@ export async function readJson(url: URL): Promise<Json> {
   return JSON.parse(await Deno.readTextFile(url));
 }
 
-/**
- * Asserts |actual - expected| <= atol + rtol * |expected| element-wise over nested arrays,
- * naming the place that fails.
- */
-export function assertClose(
-  actual: Json,
-  expected: Json,
-  what: string,
-  rtol = 1e-12,
-  atol = 0,
-): void {
-  if (typeof expected === "number") {
-    assert.equal(typeof actual, "number", `${what}: expected a number, got ${actual}`);
-    const tol = atol + rtol * Math.abs(expected);
-    assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} != ${expected} (tol ${tol})`);
-    return;
-  }
-  assert.ok(Array.isArray(actual), `${what}: expected an array, got ${JSON.stringify(actual)}`);
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  expected.forEach((e: Json, i: number) => assertClose(actual[i], e, `${what}[${i}]`, rtol, atol));
-}
+/** The shared tolerance assertion (tests/assert_close.ts), re-exported for the notebook tests. */
+export { assertClose } from "./assert_close.ts";

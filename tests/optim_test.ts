@@ -3,6 +3,7 @@
  * float64 (tests/gen/optim_torch_reference.py), and the assignments' printed numbers.
  */
 import assert from "node:assert/strict";
+import { assertCloseWith } from "./assert_close.ts";
 import { type Parameter, parameterRecord } from "../lib/nn/mod.ts";
 import {
   Adagrad,
@@ -30,14 +31,8 @@ function flatten(x: NestedArray): number[] {
   return Array.isArray(x) ? x.flatMap((v) => flatten(v)) : [x];
 }
 
-function assertClose(actual: ArrayLike<number>, expected: NestedArray, what: string, rtol = 1e-13) {
-  const e = flatten(expected);
-  assert.equal(actual.length, e.length, what);
-  for (let i = 0; i < e.length; i++) {
-    const ok = Math.abs(actual[i] - e[i]) <= 1e-15 + rtol * Math.abs(e[i]);
-    assert.ok(ok, `${what}[${i}]: got ${actual[i]}, expected ${e[i]}`);
-  }
-}
+/** Element-wise |a - e| <= 1e-15 + rtol * |e|, with rtol 1e-13 unless a call says otherwise. */
+const assertClose = assertCloseWith({ rtol: 1e-13, atol: 1e-15 });
 
 /** Two parameters (a [3,4] weight and a [4] bias) with settable gradients. */
 function makeParams(

@@ -1,11 +1,14 @@
 /**
  * lib/random against NumPy: tests/fixtures/reference/001_reference_numbers.json (made by the scripts
  * in tests/gen/reference/001/) and the programs in
- * tests/fixtures/random_vectors.json (made by tests/gen/random_vectors.py), replayed call by call.
+ * tests/fixtures/random_vectors.json (made by tests/gen/random_vectors.py), replayed call by call;
+ * the same programs on `Generator(MT19937(seed))` from tests/fixtures/random_mt19937.json (made by
+ * tests/gen/random_mt19937.py), on MT19937 itself and on a bare `BitSource` wrapping it.
  * Every value is compared exactly (bit for bit).
  */
 import assert from "node:assert/strict";
 import {
+  type BitSource,
   choice,
   defaultRng,
   Generator,
@@ -31,12 +34,12 @@ interface Step {
   out: Json;
 }
 interface Program {
-  kind: "generator" | "legacy";
+  kind: "generator" | "legacy" | "generator-mt19937";
   seed: string | string[];
   steps: Step[];
 }
 interface Digest {
-  kind: "generator" | "legacy";
+  kind: "generator" | "legacy" | "generator-mt19937";
   seed: string;
   call: string;
   n: number;
@@ -48,6 +51,9 @@ interface Digest {
 const fixture = JSON.parse(
   Deno.readTextFileSync(new URL("./fixtures/random_vectors.json", import.meta.url)),
 ) as { programs: Program[]; module: { seed: string; steps: Step[] }; digests: Digest[] };
+const mtFixture = JSON.parse(
+  Deno.readTextFileSync(new URL("./fixtures/random_mt19937.json", import.meta.url)),
+) as { programs: Program[]; digests: Digest[] };
 const ref001 = JSON.parse(
   Deno.readTextFileSync(
     new URL("./fixtures/reference/001_reference_numbers.json", import.meta.url),
@@ -102,17 +108,40 @@ function parseSeed(s: string | string[]): bigint | bigint[] {
 
 type Size = number | number[] | undefined;
 
+/**
+ * `Generator(MT19937(seed))` as NumPy seeds it, and its MT19937. `bare`: the generator draws through
+ * a plain object with only the three `BitSource` methods (the path any user bit generator takes).
+ */
+function mtGenerator(seed: bigint, bare: boolean): { g: Generator<BitSource>; mt: MT19937 } {
+  const mt = MT19937.fromSeedSequence(seed);
+  if (!bare) return { g: new Generator(mt), mt };
+  const source: BitSource = {
+    nextUint32: () => mt.nextUint32(),
+    nextUint64: () => mt.nextUint64(),
+    nextDouble: () => mt.nextDouble(),
+  };
+  return { g: new Generator(source), mt };
+}
+
 /** Replays one recorded NumPy call on our generator and returns what it produced. */
-function replayGenerator(g: Generator, step: Step): unknown {
+function replayGenerator(g: Generator<BitSource>, step: Step, mt?: MT19937): unknown {
   const a = step.args as (number | number[])[];
   const kw = step.kwargs as { size?: Size; endpoint?: boolean; replace?: boolean; p?: number[] };
   switch (step.call) {
     case "state": {
-      const st = g.bitGenerator.getState();
+      const st = (g.bitGenerator as PCG64).getState();
       return { state: String(st.state), inc: String(st.inc) };
     }
+    case "mt_state": {
+      const { key, pos } = mt!.getKey();
+      return { key_head: [...key.slice(0, 6)], key_tail: [...key.slice(-3)], pos };
+    }
     case "random_raw":
-      return Array.from({ length: a[0] as number }, () => g.bitGenerator.nextUint64());
+      // NumPy's raw output: 64-bit words for PCG64, 32-bit words for MT19937.
+      return Array.from(
+        { length: a[0] as number },
+        () => mt ? g.bitGenerator.nextUint32() : g.bitGenerator.nextUint64(),
+      );
     case "random":
       return a.length ? g.random(a[0]) : g.random();
     case "uniform":
@@ -229,7 +258,7 @@ function replayLegacy(rs: RandomState, step: Step): unknown {
 
 function compareStep(actual: unknown, step: Step, where: string): void {
   const out = step.out;
-  if (step.call === "state" || step.call === "legacy_state") {
+  if (step.call === "state" || step.call === "legacy_state" || step.call === "mt_state") {
     const exp = out as { [k: string]: Json };
     const act = actual as { [k: string]: unknown };
     for (const k of Object.keys(exp)) {
@@ -290,15 +319,19 @@ async function sha256(bytes: ArrayBufferView): Promise<string> {
   return Array.from(hash, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** The long stream that a generator digest hashes. */
+function generatorStream(g: Generator<BitSource>, d: Digest): Float64Array | Int32Array {
+  if (d.call === "standard_normal") return g.standardNormal(d.n).data as Float64Array;
+  if (d.call === "random") return g.random(d.n).data as Float64Array;
+  if (d.call === "integers") return g.integers(0, d.high!, { size: d.n }) as Int32Array;
+  return g.permutation(d.n);
+}
+
 for (const d of fixture.digests) {
   Deno.test(`${d.kind === "generator" ? "defaultRng" : "RandomState"}(${d.seed}).${d.call} of ${d.n} matches NumPy's SHA-256`, async () => {
     let out: Float64Array | Int32Array;
     if (d.kind === "generator") {
-      const g = defaultRng(BigInt(d.seed));
-      if (d.call === "standard_normal") out = g.standardNormal(d.n).data as Float64Array;
-      else if (d.call === "random") out = g.random(d.n).data as Float64Array;
-      else if (d.call === "integers") out = g.integers(0, d.high!, { size: d.n }) as Int32Array;
-      else out = g.permutation(d.n);
+      out = generatorStream(defaultRng(BigInt(d.seed)), d);
     } else {
       const rs = new RandomState(Number(d.seed));
       if (d.call === "randn") out = rs.randn(d.n).data as Float64Array;
@@ -309,6 +342,25 @@ for (const d of fixture.digests) {
     assert.equal(await sha256(out), d.sha256_f64 ?? d.sha256_i32);
     compared += d.n;
   });
+}
+
+for (const bare of [false, true]) {
+  const via = bare ? "a bare BitSource over MT19937" : "MT19937";
+  for (const prog of mtFixture.programs) {
+    Deno.test(`Generator on ${via} (seed ${prog.seed}) replays NumPy's Generator(MT19937) calls bit for bit`, () => {
+      const { g, mt } = mtGenerator(BigInt(prog.seed as string), bare);
+      prog.steps.forEach((step, i) => {
+        compareStep(replayGenerator(g, step, mt), step, `step ${i} ${step.call}`);
+      });
+    });
+  }
+  for (const d of mtFixture.digests) {
+    Deno.test(`Generator on ${via} (seed ${d.seed}).${d.call} of ${d.n} matches NumPy's SHA-256`, async () => {
+      const out = generatorStream(mtGenerator(BigInt(d.seed), bare).g, d);
+      assert.equal(await sha256(out), d.sha256_f64 ?? d.sha256_i32);
+      compared += d.n;
+    });
+  }
 }
 
 Deno.test("SeedSequence(12345) and PCG64 seeding match the reference state", () => {

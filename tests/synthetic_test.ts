@@ -1,11 +1,13 @@
 /**
- * lib/data/synthetic.ts against scikit-learn 1.2.1: tests/fixtures/reference/000_synthetic_fixture.json
+ * lib/data/synthetic.ts and lib/data/split.ts against scikit-learn 1.2.1: tests/fixtures/reference/000_synthetic_fixture.json
  * (random_state=100, made by tests/gen/reference/000/fixtures.py) and
  * tests/fixtures/synthetic_vectors.json (made by tests/gen/synthetic_vectors.py). Exact equality.
  */
 import assert from "node:assert/strict";
-import { makeClassification, trainTestSplit } from "../lib/data/synthetic.ts";
-import type { MakeClassificationOptions, TrainTestSplitOptions } from "../lib/data/synthetic.ts";
+import { makeClassification } from "../lib/data/synthetic.ts";
+import { trainTestSplit } from "../lib/data/split.ts";
+import type { MakeClassificationOptions } from "../lib/data/synthetic.ts";
+import type { TrainTestSplitOptions } from "../lib/data/split.ts";
 import { RandomState, seed } from "../lib/random/mod.ts";
 import { Tensor } from "../lib/tensor/tensor.ts";
 

@@ -3,6 +3,7 @@
  * tests/gen/tensor_ops.py) is run through our op and compared with NumPy's output or error.
  */
 import assert from "node:assert/strict";
+import { isClose } from "./assert_close.ts";
 import * as T from "../lib/tensor/mod.ts";
 import { Tensor } from "../lib/tensor/mod.ts";
 
@@ -147,9 +148,8 @@ function run(c: Case): unknown {
  * accumulates float32 sums and products in float32, while we accumulate in float64.
  */
 function close(actual: number, expected: number, tol: number): boolean {
-  if (Number.isNaN(expected)) return Number.isNaN(actual);
-  if (!Number.isFinite(expected)) return actual === expected;
-  return Math.abs(actual - expected) <= tol * (Math.abs(expected) + 1);
+  // |actual - expected| <= tol * (|expected| + 1); NaN matches NaN, infinities match exactly.
+  return isClose(actual, expected, { rtol: tol, atol: tol, equalNan: true });
 }
 
 function compare(label: string, actual: unknown, expected: Expected): void {

@@ -6,6 +6,9 @@
  */
 import { createHash } from "node:crypto";
 import { dirname } from "node:path";
+import { removeStaleTemps, tempPathFor } from "../files/atomic.ts";
+
+export { writeFileAtomic } from "../files/atomic.ts";
 
 /** Options of {@link downloadFile}. */
 export interface DownloadOptions {
@@ -54,7 +57,8 @@ class ProgressLine {
 /**
  * Downloads `url` to `dest`. The bytes go to a temporary file next to `dest` and are hashed on the
  * way; only when the SHA-256 matches is the file renamed to `dest`, so an interrupted or corrupt
- * download never leaves a file that looks complete.
+ * download never leaves a file that looks complete. Temporary files of downloads killed earlier
+ * (`<dest>.part-<pid>-<hex>` of a process that is gone) are removed first.
  *
  * @param url where to download from
  * @param dest the final file path (its folder is created)
@@ -66,7 +70,8 @@ export async function downloadFile(
   options: DownloadOptions = {},
 ): Promise<void> {
   const { sha256, progress = true } = options;
-  const tmp = `${dest}.part-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  removeStaleTemps(dest);
+  const tmp = tempPathFor(dest);
   let file: Deno.FsFile | undefined;
   try {
     const response = await fetch(url);
@@ -112,20 +117,6 @@ function describe(e: unknown): string {
 async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
   let written = 0;
   while (written < bytes.length) written += await file.write(bytes.subarray(written));
-}
-
-/**
- * Writes bytes to `dest` atomically: to a temporary file in the same folder, then a rename.
- */
-export async function writeFileAtomic(dest: string, bytes: Uint8Array): Promise<void> {
-  const tmp = `${dest}.part-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
-  try {
-    await Deno.writeFile(tmp, bytes);
-    await Deno.rename(tmp, dest);
-  } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
-    throw e;
-  }
 }
 
 /**

@@ -128,11 +128,39 @@ function decode(view: DataView, offset: number, count: number, type: IdxType): I
 }
 
 /**
+ * The size in bytes of the IDX file whose first bytes are `head`, from its header; `undefined`
+ * until the header is complete or when it is not a valid IDX header (`parseIdx` then says why).
+ * Used to stop decompressing a file that inflates past what its header declares.
+ */
+export function idxFileSize(head: Uint8Array): number | undefined {
+  if (head.length < 4) return undefined;
+  const kind = TYPES[head[2]], ndim = head[3];
+  if (head[0] !== 0 || head[1] !== 0 || !kind || ndim === 0) return undefined;
+  const headerBytes = 4 + 4 * ndim;
+  if (head.length < headerBytes) return undefined;
+  const view = new DataView(head.buffer, head.byteOffset, headerBytes);
+  let count = 1;
+  for (let d = 0; d < ndim; d++) count *= view.getUint32(4 + 4 * d);
+  return headerBytes + count * kind.bytes;
+}
+
+/**
  * Reads an IDX file, plain or gzip-compressed (detected from the content, so `foo-ubyte` and
  * `foo-ubyte.gz` both work).
  *
  * ```ts
- * const { data, shape } = await readIdx("train-images-idx3-ubyte.gz"); // Uint8Array, [60000,28,28]
+ * import assert from "node:assert/strict";
+ * import { readIdx } from "@dlfs/deno-dl/data";
+ *
+ * // Two 2x2 uint8 images: magic 0x00000803 (uint8, 3 dimensions), the sizes, then the bytes.
+ * const header = [0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2];
+ * const file = await Deno.makeTempFile({ suffix: "-idx3-ubyte" });
+ * await Deno.writeFile(file, Uint8Array.from([...header, 0, 64, 128, 255, 1, 2, 3, 4]));
+ * const { data, shape, type } = await readIdx(file); // a `.gz` file is decompressed first
+ * assert.deepEqual(shape, [2, 2, 2]);
+ * assert.equal(type, "uint8");
+ * assert.deepEqual([...data.slice(0, 4)], [0, 64, 128, 255]);
+ * await Deno.remove(file);
  * ```
  *
  * @param path a file path or URL
@@ -141,7 +169,7 @@ function decode(view: DataView, offset: number, count: number, type: IdxType): I
 export async function readIdx(path: string | URL): Promise<IdxArray> {
   let bytes: Uint8Array;
   try {
-    bytes = await readMaybeGzip(path);
+    bytes = await readMaybeGzip(path, { expectedSize: idxFileSize });
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
       throw new Error(`Cannot read IDX file ${path}: not found`);

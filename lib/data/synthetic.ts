@@ -1,7 +1,7 @@
 /**
- * scikit-learn's `make_classification` and `train_test_split`, ported draw for draw on NumPy's
- * legacy `RandomState` (sklearn 1.2), so `makeClassification({..., randomState: 100})` returns the
- * very arrays sklearn returns for `random_state=100`.
+ * scikit-learn's `make_classification`, ported draw for draw on NumPy's legacy `RandomState`
+ * (sklearn 1.2), so `makeClassification({..., randomState: 100})` returns the very arrays sklearn
+ * returns for `random_state=100` (its companion `train_test_split` is in `split.ts`).
  *
  * The matrix products inside `make_classification` (random covariances, redundant features) are
  * summed in the order of the OpenBLAS kernels behind NumPy on x86-64 (fused multiply-adds), which
@@ -12,8 +12,9 @@
  */
 
 import { Tensor } from "../tensor/tensor.ts";
-import { globalRandomState, RandomState } from "../random/mod.ts";
-import { fma } from "../random/fma.ts";
+import type { RandomState } from "../random/mod.ts";
+import { fma } from "../math/mod.ts";
+import { checkRandomState } from "./check_random_state.ts";
 
 /** Options of `makeClassification` (sklearn's names in camelCase, same defaults). */
 export interface MakeClassificationOptions {
@@ -55,12 +56,6 @@ export interface ClassificationData {
   x: Tensor;
   /** Class of each sample, in 0..nClasses-1. */
   y: Int32Array;
-}
-
-/** sklearn's `check_random_state`: a seed makes a new RandomState, none means the global one. */
-function checkRandomState(rs: number | RandomState | null | undefined): RandomState {
-  if (rs === undefined || rs === null) return globalRandomState;
-  return rs instanceof RandomState ? rs : new RandomState(rs);
 }
 
 /** `n` uniforms in [0, 1) from the legacy generator, as a plain Float64Array. */
@@ -238,10 +233,15 @@ function perFeature(
  * `RandomState` stream in the same order so the result is identical to sklearn 1.2's.
  *
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { makeClassification } from "@dlfs/deno-dl/data";
+ *
  * const { x, y } = makeClassification({
  *   nSamples: 200, nFeatures: 3, nInformative: 3, nRedundant: 0,
  *   nClustersPerClass: 1, nClasses: 4, randomState: 100,
  * });
+ * assert.deepEqual(x.shape, [200, 3]);
+ * assert.deepEqual([...y.slice(0, 5)], [2, 3, 2, 0, 2]); // scikit-learn 1.2's labels
  * ```
  */
 export function makeClassification(options: MakeClassificationOptions = {}): ClassificationData {
@@ -350,108 +350,4 @@ export function makeClassification(options: MakeClassificationOptions = {}): Cla
     for (let j = 0; j < f; j++) xs[r * f + j] = x[rows[r] * f + cols[j]];
   }
   return { x: new Tensor(xs, [n, f]), y: ys };
-}
-
-/** Options of `trainTestSplit` (sklearn's names in camelCase). */
-export interface TrainTestSplitOptions {
-  /** Test fraction in (0, 1) or test count (an integer >= 1); default 0.25 (or the complement). */
-  testSize?: number;
-  /** Train fraction or count; default: all samples not in the test set. */
-  trainSize?: number;
-  /** Seed or generator; omitted: the global legacy generator. */
-  randomState?: number | RandomState | null;
-  /** Shuffle before splitting (default true); false: first rows train, next rows test. */
-  shuffle?: boolean;
-}
-
-/** The split rows, labels, and the original row indices of each part. */
-export interface TrainTestSplit {
-  /** Training rows. */
-  xTrain: Tensor;
-  /** Test rows. */
-  xTest: Tensor;
-  /** Training labels. */
-  yTrain: Int32Array;
-  /** Test labels. */
-  yTest: Int32Array;
-  /** Row indices (into x) of the training set, in order. */
-  trainIndex: Int32Array;
-  /** Row indices (into x) of the test set, in order. */
-  testIndex: Int32Array;
-}
-
-/** sklearn's `_validate_shuffle_split`: train and test counts from sizes given as fraction/count. */
-function splitSizes(n: number, testSize?: number, trainSize?: number): [number, number] {
-  const isCount = (v: number) => Number.isInteger(v) && v >= 1;
-  const check = (name: string, v: number | undefined) => {
-    if (v === undefined) return;
-    if (isCount(v) ? v >= n : !(v > 0 && v < 1)) {
-      throw new RangeError(
-        `trainTestSplit: ${name}=${v} should be either positive and smaller than the number of samples ${n} or a float in the (0, 1) range`,
-      );
-    }
-  };
-  if (testSize === undefined && trainSize === undefined) testSize = 0.25;
-  check("testSize", testSize);
-  check("trainSize", trainSize);
-  const count = (v: number, round: (x: number) => number) => isCount(v) ? v : round(v * n);
-  let nTest = testSize === undefined ? NaN : count(testSize, Math.ceil);
-  let nTrain = trainSize === undefined ? NaN : count(trainSize, Math.floor);
-  if (trainSize === undefined) nTrain = n - nTest;
-  else if (testSize === undefined) nTest = n - nTrain;
-  if (nTrain + nTest > n) {
-    throw new RangeError(
-      `trainTestSplit: train (${nTrain}) + test (${nTest}) samples exceed the ${n} samples`,
-    );
-  }
-  if (nTrain === 0) {
-    throw new RangeError(`trainTestSplit: the training set would be empty (n=${n})`);
-  }
-  return [nTrain, nTest];
-}
-
-/** Rows `idx` of a row-major [n, f] tensor. */
-function takeRows(x: Tensor, idx: Int32Array): Tensor {
-  const f = x.shape[0] === 0 ? 0 : x.size / x.shape[0];
-  const out = x.dtype === "float32"
-    ? new Float32Array(idx.length * f)
-    : new Float64Array(idx.length * f);
-  for (let i = 0; i < idx.length; i++) {
-    out.set(x.data.subarray(idx[i] * f, (idx[i] + 1) * f), i * f);
-  }
-  return new Tensor(out, [idx.length, ...x.shape.slice(1)]);
-}
-
-/**
- * sklearn's `train_test_split(x, y, test_size, train_size, random_state, shuffle)`: one
- * `permutation(n)` from the RandomState; its first nTest entries are the test rows, the next nTrain
- * the training rows (both in permutation order).
- */
-export function trainTestSplit(
-  x: Tensor,
-  y: Int32Array,
-  options: TrainTestSplitOptions = {},
-): TrainTestSplit {
-  const n = x.shape[0];
-  if (y.length !== n) {
-    throw new RangeError(`trainTestSplit: x has ${n} rows but y has ${y.length} labels`);
-  }
-  const [nTrain, nTest] = splitSizes(n, options.testSize, options.trainSize);
-  let trainIndex: Int32Array, testIndex: Int32Array;
-  if (options.shuffle === false) {
-    trainIndex = Int32Array.from({ length: nTrain }, (_, i) => i);
-    testIndex = Int32Array.from({ length: nTest }, (_, i) => nTrain + i);
-  } else {
-    const perm = checkRandomState(options.randomState).permutation(n);
-    testIndex = perm.slice(0, nTest);
-    trainIndex = perm.slice(nTest, nTest + nTrain);
-  }
-  return {
-    xTrain: takeRows(x, trainIndex),
-    xTest: takeRows(x, testIndex),
-    yTrain: trainIndex.map((i) => y[i]),
-    yTest: testIndex.map((i) => y[i]),
-    trainIndex,
-    testIndex,
-  };
 }

@@ -3,16 +3,19 @@
  * `linewidth`, `threshold`/`edgeitems` summarising and `floatmode`, character for character.
  *
  * ```ts
- * arrayToString([[1, 0.5], [-2.25, 1e-9]], { suppress: true, precision: 6, linewidth: 200 });
- * // "[[ 1.    0.5 ]\n [-2.25  0.  ]]"
+ * import assert from "node:assert/strict";
+ * import { arrayToString } from "@dlfs/deno-dl/format";
+ *
+ * const text = arrayToString([[1, 0.5], [-2.25, 1e-9]], { suppress: true, precision: 6, linewidth: 200 });
+ * assert.equal(text, "[[ 1.    0.5 ]\n [-2.25  0.  ]]"); // as NumPy prints it
  * ```
  *
  * @module
  */
 
-import { Tensor } from "../tensor/tensor.ts";
 import { fixedDigits, shortest, significantDigits } from "./decimal.ts";
 import type { Decimal } from "./decimal.ts";
+import { checkFormatSize } from "./float_format.ts";
 
 /** NumPy print options (`np.set_printoptions`). */
 export interface PrintOptions {
@@ -45,9 +48,33 @@ export interface ArrayToStringOptions extends Partial<PrintOptions> {
   integer?: boolean;
 }
 
+/**
+ * What the printers need of an n-d array such as a `Tensor`: a flat row-major buffer, its shape and
+ * its dtype. Described by its shape rather than imported, so that lib/tensor can print itself with
+ * this module without the two importing each other.
+ */
+export interface ShapedArray {
+  /** The elements, row-major. */
+  readonly data: Float64Array | Float32Array;
+  /** Size of each axis (`[]` for a scalar). */
+  readonly shape: readonly number[];
+  /** Element type: float32 values print with float32's shortest digits. */
+  readonly dtype: "float32" | "float64";
+}
+
+/** Whether `x` is an n-d array of the `ShapedArray` shape (a `Tensor`, say), not a plain array. */
+export function isShapedArray(x: unknown): x is ShapedArray {
+  if (typeof x !== "object" || x === null || Array.isArray(x) || ArrayBuffer.isView(x)) {
+    return false;
+  }
+  const { data, shape, dtype } = x as Partial<ShapedArray>;
+  return Array.isArray(shape) && (data instanceof Float64Array || data instanceof Float32Array) &&
+    (dtype === "float32" || dtype === "float64");
+}
+
 /** What `arrayToString` accepts: a tensor, nested number arrays, or an integer typed array. */
 export type ArrayLikeInput =
-  | Tensor
+  | ShapedArray
   | number
   | readonly unknown[]
   | Float64Array
@@ -65,6 +92,9 @@ const defaults: PrintOptions = {
 
 /** Sets the defaults used by `arrayToString`/`repr`, as `np.set_printoptions`. */
 export function setPrintOptions(options: Partial<PrintOptions>): void {
+  if (options.precision !== undefined) {
+    checkFormatSize("setPrintOptions", "precision", options.precision, "precision");
+  }
   Object.assign(defaults, options);
 }
 
@@ -82,7 +112,7 @@ interface Flat {
 }
 
 function toFlat(a: ArrayLikeInput): Flat {
-  if (a instanceof Tensor) {
+  if (isShapedArray(a)) {
     return { data: a.data, shape: [...a.shape], integer: false, float32: a.dtype === "float32" };
   }
   if (a instanceof Int32Array) return { data: a, shape: [a.length], integer: true, float32: false };
@@ -384,6 +414,7 @@ function formatNested(
  */
 export function arrayToString(a: ArrayLikeInput, options: ArrayToStringOptions = {}): string {
   const opts: PrintOptions = { ...defaults, ...definedOnly(options) };
+  checkFormatSize("arrayToString", "precision", opts.precision, "precision");
   const { separator = " ", prefix = "", suffix = "" } = options;
   const flat = toFlat(a);
   if (options.integer) {

@@ -28,6 +28,23 @@ function scientific(d: Decimal, frac: number, alt: boolean): string {
   return `${mant}e${sign}${String(Math.abs(exp)).padStart(2, "0")}`;
 }
 
+/**
+ * The largest width or precision a format accepts. A float64 has at most 1074 digits after the
+ * point and 309 before it, so larger precisions only add zeros; the cap stops a typo such as
+ * `%.1000000000f` from building a gigabyte string.
+ */
+export const MAX_FORMAT_SIZE = 10_000;
+
+/** Throws unless `value` (a width or precision taken from `spec`) is an integer in [0, cap]. */
+export function checkFormatSize(op: string, what: string, value: number, spec: string): void {
+  if (!Number.isInteger(value) || value < 0 || value > MAX_FORMAT_SIZE) {
+    throw new RangeError(
+      `${op}: ${what} ${value} in '${spec}' is out of range: use an integer from 0 to ` +
+        `${MAX_FORMAT_SIZE} (a float64 has at most 1074 digits after the point)`,
+    );
+  }
+}
+
 /** Drops trailing zeros after the decimal point (and the point itself if nothing is left). */
 function trimZeros(s: string): string {
   if (!s.includes(".")) return s;

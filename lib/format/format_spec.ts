@@ -9,7 +9,7 @@
  * @module
  */
 
-import { floatBody, reprFloat } from "./float_format.ts";
+import { checkFormatSize, floatBody, reprFloat } from "./float_format.ts";
 import type { FloatType } from "./float_format.ts";
 
 /** A parsed format spec. */
@@ -41,6 +41,8 @@ const SPEC_RE =
 export function parseSpec(spec: string): FormatSpec {
   const m = SPEC_RE.exec(spec);
   if (!m) throw new RangeError(`format: invalid format specifier '${spec}'`);
+  if (m[7]) checkFormatSize("format", "width", Number(m[7]), spec);
+  if (m[9]) checkFormatSize("format", "precision", Number(m[9]), spec);
   let fill = m[1] ?? " ", align = m[2] ?? "";
   if (m[6] && !m[2]) { // '0' before width: zero padding after the sign
     fill = "0";

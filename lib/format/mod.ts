@@ -14,7 +14,12 @@
  */
 
 export { arrayRepr, arrayToString, getPrintOptions, setPrintOptions } from "./array_print.ts";
-export type { ArrayLikeInput, ArrayToStringOptions, PrintOptions } from "./array_print.ts";
+export type {
+  ArrayLikeInput,
+  ArrayToStringOptions,
+  PrintOptions,
+  ShapedArray,
+} from "./array_print.ts";
 export { format, parseSpec } from "./format_spec.ts";
 export type { FormatSpec } from "./format_spec.ts";
 export { reprFloat } from "./float_format.ts";

@@ -5,9 +5,8 @@
  * @module
  */
 
-import { Tensor } from "../tensor/tensor.ts";
 import { reprFloat } from "./float_format.ts";
-import { arrayRepr, arrayToString } from "./array_print.ts";
+import { arrayRepr, arrayToString, isShapedArray } from "./array_print.ts";
 
 /** Python's `repr` of a string: single quotes unless the text has ' and no ". */
 function reprString(s: string): string {
@@ -37,7 +36,7 @@ export function repr(x: unknown): string {
   if (typeof x === "string") return reprString(x);
   if (typeof x === "boolean") return x ? "True" : "False";
   if (x === null || x === undefined) return "None";
-  if (x instanceof Tensor || x instanceof Float64Array || x instanceof Float32Array) {
+  if (isShapedArray(x) || x instanceof Float64Array || x instanceof Float32Array) {
     return arrayRepr(x);
   }
   if (x instanceof Int32Array) return arrayRepr(x);
@@ -57,9 +56,9 @@ export function repr(x: unknown): string {
  */
 export function str(x: unknown): string {
   if (typeof x === "string") return x;
-  if (x instanceof Tensor && x.ndim === 0) return reprFloat(x.data[0]);
+  if (isShapedArray(x) && x.shape.length === 0) return reprFloat(x.data[0]);
   if (
-    x instanceof Tensor || x instanceof Float64Array || x instanceof Float32Array ||
+    isShapedArray(x) || x instanceof Float64Array || x instanceof Float32Array ||
     x instanceof Int32Array
   ) {
     return arrayToString(x);

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { floatBody } from "./float_format.ts";
+import { checkFormatSize, floatBody } from "./float_format.ts";
 import type { FloatType } from "./float_format.ts";
 import { repr, str } from "./repr.ts";
 
@@ -84,10 +84,13 @@ export function sprintf(fmt: string, ...args: unknown[]): string {
   let usedMapping = false;
   const out = fmt.replace(
     CONV_RE,
-    (_m, key: string | undefined, flags: string, w?: string, p?: string, type = "s") => {
+    (m, key: string | undefined, flags: string, w?: string, p?: string, type = "s") => {
       if (type === "%") return "%";
       let width = w === "*" ? Number(take()) : w ? Number(w) : 0;
-      const prec = p === "*" ? Number(take()) : p === undefined ? -1 : p === "" ? 0 : Number(p);
+      let prec = p === "*" ? Number(take()) : p === undefined ? -1 : p === "" ? 0 : Number(p);
+      if (p === "*" && prec < 0) prec = 0; // as Python: a negative * precision means 0
+      checkFormatSize("sprintf", "width", Math.abs(width), m);
+      if (prec !== -1 || p === "*") checkFormatSize("sprintf", "precision", prec, m);
       let value: unknown;
       if (key !== undefined) {
         if (!mapping) throw new TypeError("sprintf: format requires a mapping");

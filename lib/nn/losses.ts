@@ -18,8 +18,8 @@
  *
  * @module
  */
-import { allocate, shapeStr, Tensor } from "../tensor/tensor.ts";
-import { softmaxInto } from "./activations.ts";
+import { allocate, shapeStr, Tensor, type TensorData } from "../tensor/tensor.ts";
+import { softmaxInto } from "../tensor/softmax.ts";
 
 /** A target: a tensor (dense, or a vector of labels), or integer class labels. */
 export type Target = Tensor | ArrayLike<number>;
@@ -144,19 +144,71 @@ function classTarget(
   return { labels, dense: null };
 }
 
-/** Counts NaN entries. */
-function countNaN(x: ArrayLike<number>): number {
-  let n = 0;
-  for (let i = 0; i < x.length; i++) if (x[i] !== x[i]) n++;
+/** Counts the NaN and the infinite entries. */
+function countNonFinite(x: ArrayLike<number>): { nan: number; inf: number } {
+  let nan = 0, inf = 0;
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] !== x[i]) nan++;
+    else if (x[i] === Infinity || x[i] === -Infinity) inf++;
+  }
+  return { nan, inf };
+}
+
+/** Forward calls per loss object, so that an error can say at which call (step) it happened. */
+const forwardCalls = new WeakMap<object, number>();
+
+/** Counts one forward call of `loss`; returns its number, from 1. */
+function countCall(loss: object): number {
+  const n = (forwardCalls.get(loss) ?? 0) + 1;
+  forwardCalls.set(loss, n);
   return n;
 }
 
-/** Throws with a diagnosis when a loss is not finite; returns it otherwise. */
-function finite(op: string, value: number, pred: Tensor, why: () => string): number {
+/**
+ * Returns a finite loss; otherwise throws with a diagnosis of where the problem is: an empty batch,
+ * non-finite predictions (so the parameters or the input), a non-finite target, or else `why()`.
+ */
+function finite(
+  op: string,
+  value: number,
+  pred: Tensor,
+  target: ArrayLike<number> | null,
+  call: number,
+  why: () => string,
+): number {
   if (Number.isFinite(value)) return value;
-  const nan = countNaN(pred.data);
-  const cause = nan > 0 ? `the prediction has ${nan} NaN value(s)` : why();
-  throw new RangeError(`${op}: the loss is ${value}: ${cause}`);
+  const where = `${op}.forward (call ${call} of this loss)`;
+  if (pred.size === 0) {
+    throw new RangeError(
+      `${where}: the loss is ${value}: the batch is empty (prediction shape ${
+        shapeStr(pred.shape)
+      }), so its mean is 0/0; skip empty batches`,
+    );
+  }
+  const p = countNonFinite(pred.data);
+  let cause: string;
+  if (p.nan + p.inf > 0) {
+    const counts = [
+      p.nan ? `${p.nan} NaN value(s)` : "",
+      p.inf ? `${p.inf} infinite value(s)` : "",
+    ];
+    cause = `the prediction has ${counts.filter(Boolean).join(" and ")} (of ${pred.size}): ` +
+      `the model's parameters or its input are not finite (training diverged at an earlier step: ` +
+      `lower the learning rate; an optimizer made with {checkFinite: true} names the step)`;
+  } else {
+    const t = target ? countNonFinite(target) : { nan: 0, inf: 0 };
+    cause = t.nan + t.inf > 0
+      ? `the target has ${t.nan} NaN and ${t.inf} infinite value(s); the prediction is finite`
+      : why();
+  }
+  throw new RangeError(`${where}: the loss is ${value}: ${cause}`);
+}
+
+/** The largest |p - y| of finite values whose squares overflowed, for MSELoss's message. */
+function largestError(p: ArrayLike<number>, y: ArrayLike<number>): number {
+  let max = 0;
+  for (let i = 0; i < p.length; i++) max = Math.max(max, Math.abs(p[i] - y[i]));
+  return max;
 }
 
 /** Explains a non-finite log-loss over probabilities. */
@@ -170,7 +222,20 @@ function probabilityProblem(pred: Tensor, eps: number): string {
   if (edge > 0 && eps === 0) {
     return `log(0): ${edge} prediction(s) are exactly 0 or 1; pass {eps: 1e-7} to clip`;
   }
-  return "the target or prediction holds non-finite values";
+  return "the prediction and the target are finite, but a term overflowed";
+}
+
+/** Refuses BCE inputs outside [0, 1], where its logarithms give a finite but meaningless value. */
+function checkUnitInterval(op: string, what: string, x: ArrayLike<number>): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (v < 0 || v > 1) {
+      throw new RangeError(
+        `${op}: ${what} ${v} at flat index ${i} is outside [0, 1]: BCELoss takes probabilities ` +
+          `(apply a Sigmoid first, or use a loss on logits)`,
+      );
+    }
+  }
 }
 
 /** Binary cross-entropy `-[y log p + (1 - y) log(1 - p)]` on probabilities `p`. */
@@ -196,6 +261,9 @@ export class BCELoss {
     const y = denseTarget("BCELoss", pred, target);
     const d = divisor("BCELoss", this.reduction, pred);
     const p = pred.data;
+    const call = countCall(this);
+    checkUnitInterval("BCELoss", "prediction", p);
+    checkUnitInterval("BCELoss", "target", y);
     let sum = 0;
     for (let i = 0; i < p.length; i++) {
       const q = this.#clip(p[i]);
@@ -204,7 +272,7 @@ export class BCELoss {
       const b = y[i] === 1 ? 0 : (1 - y[i]) * Math.log(1 - q);
       sum += a + b;
     }
-    return finite("BCELoss", -sum / d, pred, () => probabilityProblem(pred, this.eps));
+    return finite("BCELoss", -sum / d, pred, y, call, () => probabilityProblem(pred, this.eps));
   }
 
   /** `(-(y / p) + (1 - y) / (1 - p)) / divisor`, with p clipped as in forward. */
@@ -278,13 +346,21 @@ export class CrossEntropyLoss {
   forward(pred: Tensor, target: Target): number {
     const t = classTarget("CrossEntropyLoss", pred, target);
     const p = pred.data;
+    const call = countCall(this);
     const { index, weight } = targetEntries(pred, t);
     let sum = 0;
     for (let e = 0; e < index.length; e++) {
       sum += weight[e] * Math.log(guard(p[index[e]], this.eps, this.epsMode));
     }
     const d = batchDivisor("CrossEntropyLoss", this.reduction, pred);
-    return finite("CrossEntropyLoss", -sum / d, pred, () => probabilityProblem(pred, this.eps));
+    return finite(
+      "CrossEntropyLoss",
+      -sum / d,
+      pred,
+      t.dense,
+      call,
+      () => probabilityProblem(pred, this.eps),
+    );
   }
 
   /** `-y / p / divisor` (p guarded as in forward); zero where the target is zero. */
@@ -323,6 +399,9 @@ export class SoftmaxCrossEntropyLoss {
   /** How `eps` is applied. */
   readonly epsMode: "clip" | "add";
   #probs: Tensor | null = null;
+  /** The logits and probabilities of the last forward, copied, so backward can skip the softmax. */
+  #seenLogits: TensorData | null = null;
+  #seenProbs: TensorData | null = null;
 
   /** Makes the loss; see {@link CrossEntropyOptions}. */
   constructor(options: CrossEntropyOptions = {}) {
@@ -337,21 +416,18 @@ export class SoftmaxCrossEntropyLoss {
     return this.#probs;
   }
 
-  #softmax(logits: Tensor): Tensor {
-    const [n, c] = logits.shape;
-    const p = new Tensor(allocate(logits.dtype, logits.size), logits.shape);
-    softmaxInto(logits.data, p.data, n, c, 1);
-    return p;
-  }
-
   /** The reduced loss; also sets `probs`. */
   forward(logits: Tensor, target: Target): number {
     const t = classTarget("SoftmaxCrossEntropyLoss", logits, target);
-    const probs = this.#softmax(logits);
+    const call = countCall(this);
+    const [n, c] = logits.shape;
+    const probs = new Tensor(allocate(logits.dtype, logits.size), logits.shape);
+    // One exp per logit gives both the probabilities and each row's log-sum-exp.
+    const logSumExp = this.eps === 0 ? new Float64Array(n) : undefined;
+    softmaxInto(logits.data, probs.data, n, c, 1, logSumExp);
     this.#probs = probs;
+    this.#remember(logits.data, probs.data);
     const p = probs.data, z = logits.data;
-    const c = logits.shape[1];
-    const logSumExp = this.eps === 0 ? rowLogSumExp(z, logits.shape[0], c) : null;
     const { index, weight } = targetEntries(logits, t);
     let sum = 0;
     for (let e = 0; e < index.length; e++) {
@@ -366,15 +442,37 @@ export class SoftmaxCrossEntropyLoss {
       "SoftmaxCrossEntropyLoss",
       -sum / d,
       logits,
-      () => "the logits hold infinite values",
+      t.dense,
+      call,
+      () => "the logits and the target are finite, but a term overflowed",
     );
+  }
+
+  /** Keeps copies of the logits and probabilities (reusing the copies' memory when it fits). */
+  #remember(z: TensorData, p: TensorData): void {
+    const same = (kept: TensorData | null) =>
+      kept !== null && kept.length === z.length && kept.constructor === z.constructor;
+    if (!same(this.#seenLogits)) this.#seenLogits = z.slice();
+    else (this.#seenLogits as TensorData).set(z);
+    if (!same(this.#seenProbs)) this.#seenProbs = p.slice();
+    else (this.#seenProbs as TensorData).set(p);
+  }
+
+  /** The softmax of `logits` into `g`: copied from the last forward when the logits are the same. */
+  #softmaxInto(logits: Tensor, g: TensorData): void {
+    const seen = this.#seenLogits, z = logits.data;
+    let same = seen !== null && seen.length === z.length && seen.constructor === z.constructor;
+    for (let i = 0; same && i < z.length; i++) same = (seen as TensorData)[i] === z[i];
+    if (same) g.set(this.#seenProbs as TensorData);
+    else softmaxInto(z, g, logits.shape[0], logits.shape[1], 1);
   }
 
   /** `(softmax(z) - y) / divisor` (for soft targets, `softmax(z) * sum(y) - y`). */
   backward(logits: Tensor, target: Target): Tensor {
     const t = classTarget("SoftmaxCrossEntropyLoss", logits, target);
     const [n, c] = logits.shape;
-    const probs = this.#softmax(logits);
+    const probs = new Tensor(allocate(logits.dtype, logits.size), logits.shape);
+    this.#softmaxInto(logits, probs.data);
     const d = batchDivisor("SoftmaxCrossEntropyLoss", this.reduction, logits);
     const g = probs.data;
     if (t.labels) {
@@ -393,19 +491,6 @@ export class SoftmaxCrossEntropyLoss {
   }
 }
 
-/** `max + log(sum(exp(z - max)))` of each row. */
-function rowLogSumExp(z: ArrayLike<number>, n: number, c: number): Float64Array {
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let max = -Infinity;
-    for (let j = 0; j < c; j++) if (z[i * c + j] > max) max = z[i * c + j];
-    let s = 0;
-    for (let j = 0; j < c; j++) s += Math.exp(z[i * c + j] - max);
-    out[i] = max + Math.log(s);
-  }
-  return out;
-}
-
 /** Negative log-likelihood `-logp[y]` on log-probabilities [N, C] (a `LogSoftmax` output). */
 export class NLLLoss {
   /** `"mean"` over the batch or `"sum"`. */
@@ -419,12 +504,13 @@ export class NLLLoss {
   /** The reduced loss. */
   forward(logProbs: Tensor, target: Target): number {
     const t = classTarget("NLLLoss", logProbs, target);
+    const call = countCall(this);
     const lp = logProbs.data;
     const { index, weight } = targetEntries(logProbs, t);
     let sum = 0;
     for (let e = 0; e < index.length; e++) sum += weight[e] * lp[index[e]];
     const d = batchDivisor("NLLLoss", this.reduction, logProbs);
-    return finite("NLLLoss", -sum / d, logProbs, () => "a log-probability is -Infinity");
+    return finite("NLLLoss", -sum / d, logProbs, t.dense, call, () => "a term overflowed");
   }
 
   /** `-y / divisor`. */
@@ -453,12 +539,23 @@ export class MSELoss {
     const y = denseTarget("MSELoss", pred, target);
     const d = divisor("MSELoss", this.reduction, pred);
     const p = pred.data;
+    const call = countCall(this);
     let sum = 0;
     for (let i = 0; i < p.length; i++) {
       const e = p[i] - y[i];
       sum += e * e;
     }
-    return finite("MSELoss", sum / d, pred, () => "the target holds NaN or infinite values");
+    return finite(
+      "MSELoss",
+      sum / d,
+      pred,
+      y,
+      call,
+      () =>
+        `the prediction and the target are finite, but the squared errors overflow float64 ` +
+        `(largest |prediction - target| ${largestError(p, y)}): training diverged; lower the ` +
+        `learning rate`,
+    );
   }
 
   /** `2 (p - y) / divisor`. */

@@ -10,19 +10,10 @@
  * @module
  */
 import { allocate, type DType, shapeSize, Tensor } from "../tensor/tensor.ts";
+import type { Parameter } from "../tensor/parameter.ts";
 
-/**
- * A trainable tensor and its gradient, as `parameters()` lists them. Optimizers update `value`
- * in place from `grad`. Both are read when used, so they follow a layer whose weight is replaced.
- */
-export interface Parameter {
-  /** Name within its module: `"weight"`, `"bias"`, or `"0.weight"` inside a `Sequential`. */
-  readonly name: string;
-  /** The parameter itself (updated in place by optimizers). */
-  readonly value: Tensor;
-  /** Its gradient after the last `backward`, same shape and dtype as `value`. */
-  readonly grad: Tensor;
-}
+// Defined beside Tensor so that lib/optim can name it without importing lib/nn.
+export type { Parameter } from "../tensor/parameter.ts";
 
 /** Options of `backward`. */
 export interface BackwardOptions {

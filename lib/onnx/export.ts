@@ -2,16 +2,31 @@
  * `toOnnx`, `saveOnnx` and `loadOnnx`: a trained `Sequential` to an `.onnx` file and back.
  *
  * ```ts
- * const bytes = toOnnx(model, { inputShape: [1, 28, 28], docString: "lr 0.1, 10 epochs" });
- * await saveOnnx(model, "out/mnist.onnx", { inputShape: [1, 28, 28] });
- * const again = loadOnnx("out/mnist.onnx"); // a Sequential with the same weights
+ * import assert from "node:assert/strict";
+ * import { Linear, ReLU, Sequential, Softmax } from "@dlfs/deno-dl/nn";
+ * import { loadOnnx, saveOnnx, toOnnx } from "@dlfs/deno-dl/onnx";
+ * import { defaultRng } from "@dlfs/deno-dl/random";
+ * import { ones } from "@dlfs/deno-dl/tensor";
+ *
+ * const rng = defaultRng(0);
+ * const model = new Sequential([
+ *   new Linear(4, 3, { rng }), new ReLU(), new Linear(3, 2, { rng }), new Softmax(),
+ * ]);
+ * const bytes = toOnnx(model, { inputShape: [4], docString: "lr 0.1, 10 epochs" }); // an .onnx file
+ * assert.ok(bytes.length > 100);
+ * const dir = await Deno.makeTempDir();
+ * await saveOnnx(model, `${dir}/model.onnx`, { inputShape: [4] });
+ * const again = loadOnnx(`${dir}/model.onnx`); // a Sequential, weights rounded to float32
+ * const [a, b] = [again.forward(ones([1, 4])).data, model.forward(ones([1, 4])).data];
+ * assert.ok(Math.abs(a[0] - b[0]) < 1e-6 && Math.abs(a[1] - b[1]) < 1e-6);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  *
  * @module
  */
 
 import { decodeModel, encodeModel, type ModelProto } from "./onnx_proto.ts";
-import { ProtobufError } from "./protobuf.ts";
+import { ProtobufError } from "../../kernels/protobuf.ts";
 import {
   type GraphOptions,
   layersToModelProto,
@@ -20,6 +35,7 @@ import {
 } from "./graph.ts";
 import { fromLayerSpecs, type OnnxExportable, toLayerSpecs } from "./nn_bridge.ts";
 import type { Sequential } from "../nn/mod.ts";
+import { toPath, writeFileAtomic } from "../files/atomic.ts";
 
 /** Options of {@link toOnnx} and {@link saveOnnx}. */
 export type ToOnnxOptions = GraphOptions;
@@ -37,24 +53,18 @@ export function toOnnx(model: OnnxExportable, options: ToOnnxOptions = {}): Uint
 }
 
 /**
- * Writes {@link toOnnx}'s bytes to `path` atomically: to a temporary file in the same folder,
- * then renamed over `path`, so that a reader never sees half a file.
+ * Writes {@link toOnnx}'s bytes to `path` (a path or a `file:` URL) atomically: to a temporary
+ * file in the same folder, then renamed over `path`, so that a reader never sees half a file.
+ * @throws TypeError for a URL that is not a `file:` URL (nothing is uploaded).
  */
 export async function saveOnnx(
   model: OnnxExportable,
   path: string | URL,
   options: ToOnnxOptions = {},
 ): Promise<void> {
+  const target = toPath("saveOnnx", path);
   const bytes = toOnnx(model, options);
-  const target = path instanceof URL ? path.pathname : path;
-  const tmp = `${target}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-  try {
-    await Deno.writeFile(tmp, bytes);
-    await Deno.rename(tmp, target);
-  } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
-    throw e;
-  }
+  await writeFileAtomic(target, bytes, { op: "saveOnnx" });
 }
 
 /**
@@ -75,7 +85,7 @@ export function readOnnxProto(bytes: Uint8Array): ModelProto {
 }
 
 function readBytes(source: Uint8Array | string | URL): Uint8Array {
-  return source instanceof Uint8Array ? source : Deno.readFileSync(source);
+  return source instanceof Uint8Array ? source : Deno.readFileSync(toPath("loadOnnx", source));
 }
 
 /**

@@ -8,7 +8,7 @@
  *
  * Export, for a layer list `[Linear, ReLU, Linear, Softmax]` and `inputShape: [1, 28, 28]`:
  *
- * ```
+ * ```text
  * input [batch,1,28,28] → Flatten(axis=1) → Gemm(dense_0.weight, dense_0.bias) → Relu
  *                       → Gemm(dense_1.weight, dense_1.bias) → Softmax(axis=-1) → output
  * ```
@@ -115,6 +115,10 @@ export const PRODUCER_VERSION = "0.1.0";
 
 const MIN_OPSET = 13; // Softmax/LogSoftmax take one axis from opset 13 on
 const MAX_OPSET = 17; // the latest opset of IR version 8
+/** Oldest opset read: Gemm and Dropout took their current meaning in opset 7. */
+const MIN_LOAD_OPSET = 7;
+/** Newest opset read (ONNX 1.20); a later one may change an operator's meaning. */
+const MAX_LOAD_OPSET = 25;
 const INPUT = "input";
 const OUTPUT = "output";
 const BATCH = "batch";
@@ -145,12 +149,36 @@ function rawBytes(values: ArrayLike<number>, dtype: DType): Uint8Array {
   return out;
 }
 
+/**
+ * Refuses values that would make a broken model: NaN or infinite weights (a diverged training),
+ * or finite float64 values beyond float32's range, which the conversion would turn into Infinity.
+ */
+function checkExportValues(values: ArrayLike<number>, dtype: DType, label: string, what: string) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) {
+      throw new RangeError(
+        `toOnnx: ${label} has a non-finite ${what} value ${v} at flat index ${i}: the model ` +
+          `diverged; retrain it (lower the learning rate) before exporting`,
+      );
+    }
+    if (dtype === "float32" && !Number.isFinite(Math.fround(v))) {
+      throw new RangeError(
+        `toOnnx: ${label} has a ${what} value ${v} at flat index ${i} beyond float32's range ` +
+          `(±3.4e38): export with {dtype: "float64"}`,
+      );
+    }
+  }
+}
+
 function initializer(
   name: string,
   dims: number[],
   values: ArrayLike<number>,
   dtype: DType,
+  label = name,
 ): TensorProto {
+  checkExportValues(values, dtype, label, name.slice(name.lastIndexOf(".") + 1));
   const dataType = dtype === "float32" ? DataType.FLOAT : DataType.DOUBLE;
   return { dims, dataType, name, rawData: rawBytes(values, dtype) };
 }
@@ -204,6 +232,9 @@ class GraphBuilder {
         this.shape = [shapeSize(this.shape)];
         return;
       case "dropout": {
+        if (!(spec.rate >= 0 && spec.rate < 1)) {
+          throw new RangeError(`toOnnx: ${label} has dropout rate ${spec.rate}, expected [0, 1)`);
+        }
         const name = this.#fresh("dropout");
         this.initializers.push(initializer(`${name}.ratio`, [], [spec.rate], this.#dtype));
         this.#node("Dropout", name, [this.current, `${name}.ratio`]);
@@ -245,9 +276,11 @@ class GraphBuilder {
       );
     }
     const name = this.#fresh("dense");
-    this.initializers.push(initializer(`${name}.weight`, [nIn, nOut], weight.data, this.#dtype));
+    this.initializers.push(
+      initializer(`${name}.weight`, [nIn, nOut], weight.data, this.#dtype, label),
+    );
     if (bias !== null) {
-      this.initializers.push(initializer(`${name}.bias`, [nOut], bias.data, this.#dtype));
+      this.initializers.push(initializer(`${name}.bias`, [nOut], bias.data, this.#dtype, label));
     }
     const x = this.current;
     if (this.#linear === "gemm") {
@@ -420,6 +453,9 @@ function tensorValues(t: TensorProto, where: string): Tensor {
   if (t.dataLocation === 1 || (t.externalData?.length ?? 0) > 0) {
     throw new RangeError(`${what} keeps its data in an external file, which is not supported`);
   }
+  if (!t.dims.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw new RangeError(`${what} has dims ${shapeStr(t.dims)}: sizes must be integers >= 0`);
+  }
   const size = shapeSize(t.dims);
   let data: Float32Array | Float64Array;
   if (t.dataType === DataType.FLOAT || t.dataType === DataType.DOUBLE) {
@@ -452,6 +488,13 @@ function tensorValues(t: TensorProto, where: string): Tensor {
       `${what} has data type ${t.dataType}; only float (1) and double (11) weights are supported`,
     );
   }
+  const bad = data.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    throw new RangeError(
+      `${what} holds the non-finite value ${data[bad]} at flat index ${bad}: the file's weights ` +
+        `are broken (a model that diverged in training?)`,
+    );
+  }
   return new Tensor(data, t.dims);
 }
 
@@ -459,8 +502,12 @@ function intAttr(node: NodeProto, name: string, fallback: number): number {
   return node.attribute.find((a) => a.name === name)?.i ?? fallback;
 }
 
-function floatAttr(node: NodeProto, name: string, fallback: number): number {
-  return node.attribute.find((a) => a.name === name)?.f ?? fallback;
+function floatAttr(node: NodeProto, name: string, fallback: number, where = ""): number {
+  const v = node.attribute.find((a) => a.name === name)?.f ?? fallback;
+  if (!Number.isFinite(v)) {
+    throw new RangeError(`loadOnnx: ${where} has ${name} = ${v}; expected a finite number`);
+  }
+  return v;
 }
 
 function scaled(t: Tensor, factor: number): Tensor {
@@ -591,7 +638,7 @@ class GraphReader {
       );
     }
     if (intAttr(node, "transB", 0) !== 0) weight = transposed(weight);
-    weight = scaled(weight, floatAttr(node, "alpha", 1));
+    weight = scaled(weight, floatAttr(node, "alpha", 1, where));
     let bias: Tensor | null = null;
     if (node.input[2] !== undefined && node.input[2] !== "") {
       bias = this.#weight(2, node.input[2], where);
@@ -602,7 +649,7 @@ class GraphReader {
           } outputs; only a per-output bias is supported`,
         );
       }
-      bias = scaled(bias.reshape([weight.shape[1]]), floatAttr(node, "beta", 1));
+      bias = scaled(bias.reshape([weight.shape[1]]), floatAttr(node, "beta", 1, where));
     }
     this.linear ??= "gemm";
     this.layers.push({ kind: "linear", weight, bias });
@@ -640,9 +687,12 @@ class GraphReader {
     if (node.input[2] !== undefined && node.input[2] !== "") {
       throw new RangeError(`loadOnnx: ${where} has a training_mode input, which is not supported`);
     }
-    let rate = floatAttr(node, "ratio", 0.5); // an attribute before opset 12
+    let rate = floatAttr(node, "ratio", 0.5, where); // an attribute before opset 12
     if (node.input[1] !== undefined && node.input[1] !== "") {
       rate = this.#weight(1, node.input[1], where).data[0];
+    }
+    if (!(rate >= 0 && rate < 1)) {
+      throw new RangeError(`loadOnnx: ${where} has dropout ratio ${rate}; expected [0, 1)`);
     }
     this.layers.push({ kind: "dropout", rate });
   }
@@ -674,10 +724,12 @@ function dtypeOfValue(v: ValueInfoProto): DType {
 function sampleShape(v: ValueInfoProto): number[] {
   const dims = v.type?.tensorType?.shape?.dim ?? [];
   const rest = dims.slice(1);
-  if (dims.length < 2 || rest.some((d) => d.dimValue === undefined)) {
+  const fixed = (d: { dimValue?: number }) =>
+    d.dimValue !== undefined && Number.isSafeInteger(d.dimValue) && d.dimValue > 0;
+  if (dims.length < 2 || !rest.every(fixed)) {
     const shown = dims.map((d) => d.dimValue ?? d.dimParam ?? "?").join(",");
     throw new RangeError(
-      `loadOnnx: input "${v.name}" has shape [${shown}]; expected [batch, fixed sizes...]`,
+      `loadOnnx: input "${v.name}" has shape [${shown}]; expected [batch, fixed sizes > 0...]`,
     );
   }
   return rest.map((d) => d.dimValue!);
@@ -693,7 +745,34 @@ function opsetOf(model: ModelProto): number {
       "loadOnnx: the model imports no version of the default ONNX operator set (the file may be truncated)",
     );
   }
+  if (!(o.version >= MIN_LOAD_OPSET && o.version <= MAX_LOAD_OPSET)) {
+    throw new RangeError(
+      `loadOnnx: the model uses opset ${o.version}; this reader knows opsets ` +
+        `${MIN_LOAD_OPSET} to ${MAX_LOAD_OPSET} (re-export it with one of those)`,
+    );
+  }
   return o.version;
+}
+
+/**
+ * Follows one sample's shape through the layers and throws where a Linear layer's input width
+ * does not match what reaches it (a file whose input says 7 features but whose weights take 4).
+ */
+function checkChain(layers: readonly LayerSpec[], inputShape: readonly number[], input: string) {
+  let width = shapeSize(inputShape);
+  let from = `the input "${input}" [${[BATCH, ...inputShape].join(",")}]`;
+  layers.forEach((spec, i) => {
+    if (spec.kind !== "linear") return;
+    const [nIn, nOut] = spec.weight.shape;
+    if (nIn !== width) {
+      throw new RangeError(
+        `loadOnnx: ${describe(spec, i)} takes ${nIn} features per sample but ${from} gives ` +
+          `${width}`,
+      );
+    }
+    width = nOut;
+    from = describe(spec, i);
+  });
 }
 
 /**
@@ -714,6 +793,8 @@ export function modelProtoToLayers(model: ModelProto): ReadGraph {
   const front = readPixelNodes(graph, input.name ?? "", inputShape, metadata);
   const reader = new GraphReader(graph, front.current, opset);
   reader.read(front.next);
+  // A pixel front end may transpose, but keeps the number of values per sample.
+  checkChain(reader.layers, inputShape, input.name ?? "");
   const output = graph.output.map((v) => v.name);
   if (output.length !== 1 || output[0] !== reader.current) {
     throw new RangeError(

@@ -12,7 +12,7 @@
  * @module
  */
 
-import { ProtobufError, ProtoReader, ProtoWriter } from "./protobuf.ts";
+import { ProtobufError, ProtoReader, ProtoWriter } from "../../kernels/protobuf.ts";
 
 /** `TensorProto.DataType` codes used here. */
 export const DataType = {

@@ -38,6 +38,7 @@ import { shapeSize, shapeStr, Tensor } from "../tensor/tensor.ts";
 import type { DType } from "../tensor/tensor.ts";
 import { AttributeType, DataType, type GraphProto, type NodeProto } from "./onnx_proto.ts";
 import type { TensorProto } from "./onnx_proto.ts";
+import { writeFileAtomic } from "../files/atomic.ts";
 
 /** The raw-pixel front end of an exported model: option `pixels` of `toOnnx`. */
 export interface PixelInput {
@@ -344,13 +345,6 @@ export async function saveOnnxSamples(modelPath: string, toSave: SamplesToSave):
     source: toSave.source,
   };
   const path = samplesPath(modelPath);
-  const tmp = `${path}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-  try {
-    await Deno.writeTextFile(tmp, JSON.stringify(samples));
-    await Deno.rename(tmp, path);
-  } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
-    throw e;
-  }
+  await writeFileAtomic(path, JSON.stringify(samples), { op: "saveOnnxSamples" });
   return path;
 }

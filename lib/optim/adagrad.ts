@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { Parameter } from "../nn/module.ts";
-import { Optimizer, type OptimizerOptions } from "./optimizer.ts";
+import type { Parameter } from "../tensor/parameter.ts";
+import { checkPositive, Optimizer, type OptimizerOptions } from "./optimizer.ts";
 
 /** Options of {@link Adagrad}. */
 export interface AdagradOptions extends OptimizerOptions {
@@ -24,7 +24,7 @@ export class Adagrad extends Optimizer {
   constructor(params: readonly Parameter[], options: AdagradOptions = {}) {
     const nnfs = options.flavor === "nnfs";
     super("Adagrad", params, { ...options, defaultLr: nnfs ? 1.0 : 0.01 });
-    this.eps = options.eps ?? (nnfs ? 1e-7 : 1e-10);
+    this.eps = checkPositive("Adagrad", "eps", options.eps ?? (nnfs ? 1e-7 : 1e-10)); // eps 0 turns 0 / 0 into NaN weights
   }
 
   /** One Adagrad update of parameter `index`. */
@@ -34,10 +34,10 @@ export class Adagrad extends Optimizer {
     g: Float32Array | Float64Array,
     lr: number,
   ): void {
-    const wd = this.weightDecay, eps = this.eps, n = w.length;
+    const eps = this.eps, n = w.length;
     const s = this.state(this.#sum, index, n);
     for (let i = 0; i < n; i++) {
-      const gi = wd === 0 ? g[i] : g[i] + wd * w[i];
+      const gi = g[i];
       s[i] += gi * gi;
       w[i] += (-lr * gi) / (Math.sqrt(s[i]) + eps);
     }

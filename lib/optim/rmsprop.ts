@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { Parameter } from "../nn/module.ts";
-import { Optimizer, type OptimizerOptions } from "./optimizer.ts";
+import type { Parameter } from "../tensor/parameter.ts";
+import { checkPositive, Optimizer, type OptimizerOptions } from "./optimizer.ts";
 
 /** Options of {@link RMSprop}. */
 export interface RMSpropOptions extends OptimizerOptions {
@@ -30,7 +30,7 @@ export class RMSprop extends Optimizer {
     const nnfs = options.flavor === "nnfs";
     super("RMSprop", params, { ...options, defaultLr: nnfs ? 0.001 : 0.01 });
     this.alpha = options.alpha ?? (nnfs ? 0.9 : 0.99);
-    this.eps = options.eps ?? (nnfs ? 1e-7 : 1e-8);
+    this.eps = checkPositive("RMSprop", "eps", options.eps ?? (nnfs ? 1e-7 : 1e-8)); // eps 0 turns 0 / 0 into NaN weights
     if (!(this.alpha >= 0 && this.alpha < 1)) {
       throw new RangeError(`RMSprop: alpha must be in [0, 1), got ${this.alpha}`);
     }
@@ -43,11 +43,11 @@ export class RMSprop extends Optimizer {
     g: Float32Array | Float64Array,
     lr: number,
   ): void {
-    const wd = this.weightDecay, eps = this.eps, a = this.alpha, n = w.length;
+    const eps = this.eps, a = this.alpha, n = w.length;
     const s = this.state(this.#avg, index, n);
     const nnfs = this.flavor === "nnfs";
     for (let i = 0; i < n; i++) {
-      const gi = wd === 0 ? g[i] : g[i] + wd * w[i];
+      const gi = g[i];
       // nnfs: rho * cache + (1 - rho) * g**2; PyTorch: avg * alpha + ((1 - alpha) * g) * g.
       s[i] = nnfs ? a * s[i] + (1 - a) * (gi * gi) : s[i] * a + (1 - a) * gi * gi;
       w[i] += (-lr * gi) / (Math.sqrt(s[i]) + eps);

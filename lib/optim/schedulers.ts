@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Optimizer } from "./optimizer.ts";
+import { checkPositive, type Optimizer } from "./optimizer.ts";
 
 /** Options of {@link StepLR}. */
 export interface StepLROptions {
@@ -17,6 +17,20 @@ export interface StepLROptions {
 function positiveInt(op: string, name: string, v: number): number {
   if (!Number.isInteger(v) || v < 1) {
     throw new RangeError(`${op}: ${name} must be an integer >= 1, got ${v}`);
+  }
+  return v;
+}
+
+function nonNegativeInt(op: string, name: string, v: number): number {
+  if (!Number.isInteger(v) || v < 0) {
+    throw new RangeError(`${op}: ${name} must be an integer >= 0, got ${v}`);
+  }
+  return v;
+}
+
+function nonNegative(op: string, name: string, v: number): number {
+  if (!(v >= 0) || !Number.isFinite(v)) {
+    throw new RangeError(`${op}: ${name} must be a finite number >= 0, got ${v}`);
   }
   return v;
 }
@@ -42,7 +56,7 @@ export class StepLR {
   constructor(optimizer: Optimizer, options: StepLROptions) {
     this.optimizer = optimizer;
     this.stepSize = positiveInt("StepLR", "stepSize", options.stepSize);
-    this.gamma = options.gamma ?? 0.1;
+    this.gamma = checkPositive("StepLR", "gamma", options.gamma ?? 0.1);
     this.baseLr = optimizer.lr;
   }
 
@@ -77,7 +91,10 @@ export class ExponentialLR {
   /** Schedules `optimizer` from its current `lr`. */
   constructor(optimizer: Optimizer, options: ExponentialLROptions) {
     this.optimizer = optimizer;
-    this.gamma = options.gamma;
+    if (options?.gamma === undefined) {
+      throw new TypeError("ExponentialLR: pass the factor per step, e.g. {gamma: 0.95}");
+    }
+    this.gamma = checkPositive("ExponentialLR", "gamma", options.gamma);
     this.baseLr = optimizer.lr;
   }
 
@@ -137,11 +154,17 @@ export class ReduceLROnPlateau {
     if (!(this.factor > 0 && this.factor < 1)) {
       throw new RangeError(`ReduceLROnPlateau: factor must be in (0, 1), got ${this.factor}`);
     }
-    this.patience = options.patience ?? 10;
-    this.threshold = options.threshold ?? 1e-4;
+    const op = "ReduceLROnPlateau";
+    this.patience = nonNegativeInt(op, "patience", options.patience ?? 10);
+    this.threshold = nonNegative(op, "threshold", options.threshold ?? 1e-4);
     this.thresholdMode = options.thresholdMode ?? "rel";
-    this.cooldown = options.cooldown ?? 0;
-    this.minLr = options.minLr ?? 0;
+    if (this.thresholdMode !== "rel" && this.thresholdMode !== "abs") {
+      throw new RangeError(
+        `${op}: thresholdMode must be "rel" or "abs", got "${this.thresholdMode}"`,
+      );
+    }
+    this.cooldown = nonNegativeInt(op, "cooldown", options.cooldown ?? 0);
+    this.minLr = nonNegative(op, "minLr", options.minLr ?? 0);
   }
 
   #isBetter(metric: number): boolean {
@@ -214,8 +237,8 @@ export class EarlyStopping {
 
   /** See {@link EarlyStoppingOptions}. */
   constructor(options: EarlyStoppingOptions = {}) {
-    this.patience = options.patience ?? 5;
-    this.minDelta = options.minDelta ?? 0;
+    this.patience = positiveInt("EarlyStopping", "patience", options.patience ?? 5);
+    this.minDelta = nonNegative("EarlyStopping", "minDelta", options.minDelta ?? 0);
     this.rule = options.rule ?? "min-delta";
     if (this.rule !== "min-delta" && this.rule !== "near-best") {
       throw new RangeError(

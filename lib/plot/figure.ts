@@ -7,6 +7,8 @@
 
 import { jupyterApi } from "./jupyter.ts";
 import { rasterize, type RasterizeOptions } from "./png.ts";
+import { Buffer } from "node:buffer";
+import { toPath, writeFileAtomic } from "../files/atomic.ts";
 
 /**
  * The symbol Deno's Jupyter kernel looks for: an object with this method is displayed with the
@@ -26,10 +28,18 @@ export interface FigureSaveOptions {
  * A rendered figure.
  *
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { linePlot } from "@dlfs/deno-dl/plot";
+ *
  * const fig = linePlot({ loss: [3, 2, 1.5] }, { title: "Loss Curve" });
- * fig;                        // last expression of a notebook cell: shown inline
- * await fig.show();           // or shown right away (reliable in headless runs)
- * await fig.save("out/loss.png");
+ * // In a notebook, `fig` as a cell's last expression is shown inline; `await fig.show()` shows it
+ * // right away (reliable in headless runs).
+ * const dir = await Deno.makeTempDir();
+ * await fig.save(`${dir}/loss.svg`);
+ * await fig.save(`${dir}/loss.png`); // 1280x800 pixels: scale 2 by default
+ * assert.equal(await Deno.readTextFile(`${dir}/loss.svg`), fig.svg());
+ * assert.equal(fig.toString(), 'Figure 640x400 "Loss Curve"');
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export class Figure {
@@ -61,18 +71,18 @@ export class Figure {
   }
 
   /**
-   * Writes the figure to `path`: SVG text for `.svg`, an image for `.png`. Parent folders are
-   * created.
+   * Writes the figure to `path` (a path or a `file:` URL): SVG text for `.svg`, an image for
+   * `.png`. Parent folders are created. The file is written atomically (a temporary file in the
+   * same folder, then renamed), so a failed write leaves the previous file whole.
    */
-  async save(path: string, options: FigureSaveOptions = {}): Promise<void> {
-    const lower = path.toLowerCase();
+  async save(path: string | URL, options: FigureSaveOptions = {}): Promise<void> {
+    const file = toPath("Figure.save", path);
+    const lower = file.toLowerCase();
     if (!lower.endsWith(".svg") && !lower.endsWith(".png")) {
-      throw new RangeError(`Figure.save: "${path}" must end in .svg or .png`);
+      throw new RangeError(`Figure.save: "${file}" must end in .svg or .png`);
     }
-    const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
-    if (slash > 0) await Deno.mkdir(path.slice(0, slash), { recursive: true });
-    if (lower.endsWith(".svg")) await Deno.writeTextFile(path, this.#svg);
-    else await Deno.writeFile(path, await this.png(options));
+    const data = lower.endsWith(".svg") ? this.#svg : await this.png(options);
+    await writeFileAtomic(file, data, { op: "Figure.save", mkdir: true });
   }
 
   /**
@@ -91,8 +101,20 @@ export class Figure {
     return `Figure ${this.width}x${this.height}${this.title ? ` "${this.title}"` : ""}`;
   }
 
-  /** The media bundle Jupyter shows: the SVG, with a text fallback. */
-  [JUPYTER_DISPLAY](): Record<string, string> {
-    return { "image/svg+xml": this.#svg, "text/plain": this.toString() };
+  /**
+   * The media bundle Jupyter shows: a PNG, one pixel per SVG unit (the size the SVG would show
+   * at), with a text fallback. A PNG and no SVG, because every front end and export draws a PNG:
+   * nbconvert's HTML export picks the SVG when there is one and its sanitizer then strips inline
+   * SVG (nbconvert 6.5), and JupyterLab does not draw SVG in untrusted notebooks. `svg()` and
+   * `save()` keep the vector form.
+   */
+  async [JUPYTER_DISPLAY](): Promise<Record<string, string>> {
+    const png = await this.png({ scale: 1 });
+    return { "image/png": encodeBase64(png), "text/plain": this.toString() };
   }
+}
+
+/** Standard base64 of `bytes` (what Jupyter expects for binary media types). */
+function encodeBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
 }

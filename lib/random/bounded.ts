@@ -10,13 +10,7 @@
  * @module
  */
 
-/** The bit source the bounded algorithms draw from (PCG64 or MT19937). */
-export interface BitSource {
-  /** 32 random bits in [0, 2^32). */
-  nextUint32(): number;
-  /** 64 random bits. */
-  nextUint64(): bigint;
-}
+import type { BitSource } from "./bit_source.ts";
 
 const UINT32_MAX = 0xffffffff;
 const UINT64_MAX = (1n << 64n) - 1n;

@@ -6,8 +6,9 @@
  */
 
 import { Tensor } from "../tensor/tensor.ts";
+import { take } from "../tensor/indexing.ts";
 import { randomInterval } from "./bounded.ts";
-import type { BitSource } from "./bounded.ts";
+import type { BitSource } from "./bit_source.ts";
 
 /** NumPy's `size` argument: a length or a shape. */
 export type Size = number | readonly number[];
@@ -228,15 +229,8 @@ export function takeChoice(
 ): number | Int32Array | Tensor {
   if (typeof a === "number") return shape === undefined ? idx[0] : idx;
   if (a instanceof Tensor) {
-    const rowLen = a.shape[0] === 0 ? 0 : a.size / a.shape[0];
     if (shape === undefined && a.ndim === 1) return a.data[idx[0]];
-    const out = a.dtype === "float32"
-      ? new Float32Array(idx.length * rowLen)
-      : new Float64Array(idx.length * rowLen);
-    for (let i = 0; i < idx.length; i++) {
-      out.set(a.data.subarray(idx[i] * rowLen, (idx[i] + 1) * rowLen), i * rowLen);
-    }
-    return new Tensor(out, [...(shape ?? []), ...a.shape.slice(1)]);
+    return take(a, idx).reshape([...(shape ?? []), ...a.shape.slice(1)]);
   }
   if (shape === undefined) return a[idx[0]];
   const out = new Float64Array(idx.length);

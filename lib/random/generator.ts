@@ -1,11 +1,16 @@
 /**
- * `Generator`: NumPy's modern random API (`np.random.default_rng(seed)`), bit for bit.
+ * `Generator`: NumPy's modern random API (`np.random.default_rng(seed)`), bit for bit, on PCG64
+ * or any other bit generator of the `BitSource` shape (`np.random.Generator(bit_generator)`).
  *
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultRng, Generator, MT19937 } from "@dlfs/deno-dl/random";
+ *
  * const rng = defaultRng(12345);
- * rng.random();              // 0.22733602246716966, as NumPy
- * rng.normal(0, 1, [3, 5]);  // a float64 Tensor of shape [3, 5]
- * rng.permutation(1797);     // Int32Array
+ * assert.equal(rng.random(), 0.22733602246716966); // NumPy's default_rng(12345).random()
+ * assert.deepEqual(rng.normal(0, 1, [3, 5]).shape, [3, 5]); // a float64 Tensor
+ * assert.ok(rng.permutation(1797) instanceof Int32Array);
+ * assert.equal(new Generator(MT19937.fromSeedSequence(42)).random(), 0.5419938930062744); // np.random.Generator(np.random.MT19937(42))
  * ```
  *
  * @module
@@ -15,6 +20,8 @@ import { Tensor } from "../tensor/tensor.ts";
 import { PCG64 } from "./pcg64.ts";
 import { SeedSequence } from "./seed_sequence.ts";
 import type { SeedLike } from "./seed_sequence.ts";
+import { isBitSource, wordSource } from "./bit_source.ts";
+import type { BitSource, WordSource } from "./bit_source.ts";
 import { boundedUint32, fillBounded } from "./bounded.ts";
 import { drawIntegers, integerArgs } from "./integers.ts";
 import type { IntegersOptions, SizedIntegersOptions } from "./integers.ts";
@@ -33,11 +40,11 @@ import {
   weightedWithoutReplacement,
 } from "./common.ts";
 import type { ChoiceOptions, Shuffleable, Size } from "./common.ts";
-import { glibcLog1p } from "./libm.ts";
+import { glibcLog1p } from "../math/mod.ts";
 import { FI, KI, WI, ZIGGURAT_NOR_INV_R, ZIGGURAT_NOR_R } from "./ziggurat_tables.ts";
 
 /** One standard normal by NumPy's 256-layer ziggurat (`random_standard_normal`). */
-function ziggurat(bits: PCG64): number {
+function ziggurat(bits: WordSource): number {
   for (;;) {
     // One 64-bit draw: low 8 bits pick the layer, bit 8 the sign, bits 9..60 the magnitude.
     const hi = bits.nextHigh();
@@ -62,16 +69,26 @@ function ziggurat(bits: PCG64): number {
 }
 
 /**
- * NumPy's `Generator(PCG64(seed))`. Every method consumes the PCG64 stream exactly as NumPy does,
- * so interleaved calls stay in sync with a NumPy session making the same calls.
+ * NumPy's `Generator(bit_generator)`, by default `Generator(PCG64(seed))`. Every method consumes
+ * the bit stream exactly as NumPy does, so interleaved calls stay in sync with a NumPy session
+ * making the same calls on the same bit generator. `B` is the bit generator's type (PCG64 unless
+ * one is passed), so that `bitGenerator` keeps its own methods (`getState`, ...).
  */
-export class Generator {
+export class Generator<B extends BitSource = PCG64> {
   /** The underlying bit generator (its state can be saved and restored). */
-  readonly bitGenerator: PCG64;
+  readonly bitGenerator: B;
+  /** The same bit generator with the 64-bit and array fast paths the distributions use. */
+  readonly #bits: WordSource;
 
-  /** Seeds through `SeedSequence` like `Generator(PCG64(seed))`. */
-  constructor(seed?: SeedLike | SeedSequence | PCG64) {
-    this.bitGenerator = seed instanceof PCG64 ? seed : new PCG64(seed);
+  /** Draws from `bitGenerator` (anything with `nextUint32`, `nextUint64` and `nextDouble`). */
+  constructor(bitGenerator: B);
+  /** Seeds a PCG64 through `SeedSequence` like `Generator(PCG64(seed))`; no seed: OS entropy. */
+  constructor(seed?: SeedLike | SeedSequence);
+  constructor(seed?: SeedLike | SeedSequence | B) {
+    this.bitGenerator = isBitSource(seed)
+      ? seed as B
+      : new PCG64(seed as SeedLike | SeedSequence | undefined) as BitSource as B;
+    this.#bits = wordSource(this.bitGenerator);
   }
 
   /** Uniform doubles in [0, 1): `random(size)`. */
@@ -79,7 +96,7 @@ export class Generator {
   /** Uniform doubles in [0, 1) as a float64 tensor of the given shape. */
   random(size: Size): Tensor;
   random(size?: Size): number | Tensor {
-    const bits = this.bitGenerator;
+    const bits = this.#bits;
     if (size === undefined) return bits.nextDouble();
     const shape = sizeToShape("random", size);
     const out = new Float64Array(shapeCount(shape));
@@ -97,7 +114,7 @@ export class Generator {
       throw new RangeError(`uniform: high - low range exceeds valid bounds (${low}, ${high})`);
     }
     if (range < 0) throw new RangeError(`uniform: high - low must be >= 0, got ${range}`);
-    const bits = this.bitGenerator;
+    const bits = this.#bits;
     return fillDoubles("uniform", size, () => low + range * bits.nextDouble());
   }
 
@@ -106,7 +123,7 @@ export class Generator {
   /** Standard normal draws as a float64 tensor. */
   standardNormal(size: Size): Tensor;
   standardNormal(size?: Size): number | Tensor {
-    const bits = this.bitGenerator;
+    const bits = this.#bits;
     return fillDoubles("standardNormal", size, () => ziggurat(bits));
   }
 
@@ -116,7 +133,7 @@ export class Generator {
   normal(loc: number, scale: number, size: Size): Tensor;
   normal(loc = 0, scale = 1, size?: Size): number | Tensor {
     if (!(scale >= 0)) throw new RangeError(`normal: scale must be >= 0, got ${scale}`);
-    const bits = this.bitGenerator;
+    const bits = this.#bits;
     return fillDoubles("normal", size, () => loc + scale * ziggurat(bits));
   }
 
@@ -151,7 +168,7 @@ export class Generator {
     d?: IntegersOptions,
   ): number | bigint | Int32Array | BigInt64Array {
     const [low, high, size, opts] = integerArgs(a, b, c, d);
-    return drawIntegers(this.bitGenerator, "integers", low, high, size, opts, false);
+    return drawIntegers(this.#bits, "integers", low, high, size, opts, false);
   }
 
   /** A shuffled `arange(n)` (Int32Array), or a shuffled copy of a tensor's rows. */
@@ -159,14 +176,12 @@ export class Generator {
   /** A copy of `x` with its first axis shuffled. */
   permutation(x: Tensor): Tensor;
   permutation(x: number | Tensor): Int32Array | Tensor {
-    return typeof x === "number"
-      ? permutationOf(this.bitGenerator, x)
-      : permuteTensor(this.bitGenerator, x);
+    return typeof x === "number" ? permutationOf(this.#bits, x) : permuteTensor(this.#bits, x);
   }
 
   /** Shuffles an array, or a tensor along its first axis, in place. */
   shuffle(x: Shuffleable): void {
-    shuffleInPlace(this.bitGenerator, x);
+    shuffleInPlace(this.#bits, x);
   }
 
   /**
@@ -199,7 +214,7 @@ export class Generator {
     const probs = p === undefined ? undefined : checkProbabilities(p, popSize);
     if (replace) {
       if (probs === undefined) {
-        return fillBounded(this.bitGenerator, 0n, BigInt(popSize - 1), n, false) as Int32Array;
+        return fillBounded(this.#bits, 0n, BigInt(popSize - 1), n, false) as Int32Array;
       }
       const cdf = cumulative(probs);
       const u = this.random(n).data;
@@ -221,7 +236,7 @@ export class Generator {
   /** NumPy's `_shuffle_int`: Fisher–Yates down to `first`, with Lemire-bounded draws. */
   #shuffleInt(data: Int32Array, n: number, first: number): void {
     for (let i = n - 1; i >= first; i--) {
-      const j = boundedUint32(this.bitGenerator, i, false);
+      const j = boundedUint32(this.#bits, i, false);
       const tmp = data[j];
       data[j] = data[i];
       data[i] = tmp;
@@ -243,7 +258,7 @@ export class Generator {
     for (const s of [1, 2, 4, 8, 16]) mask |= mask >>> s;
     const table = new Float64Array(mask + 1).fill(-1);
     for (let j = popSize - n; j < popSize; j++) {
-      const val = boundedUint32(this.bitGenerator, j, false);
+      const val = boundedUint32(this.#bits, j, false);
       let loc = val & mask;
       while (table[loc] !== -1 && table[loc] !== val) loc = (loc + 1) & mask;
       if (table[loc] === -1) {

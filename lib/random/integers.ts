@@ -5,7 +5,7 @@
  */
 
 import { boundedUint64, fillBounded } from "./bounded.ts";
-import type { BitSource } from "./bounded.ts";
+import type { BitSource } from "./bit_source.ts";
 import { shapeCount, sizeToShape } from "./common.ts";
 import type { Size } from "./common.ts";
 

@@ -2,7 +2,9 @@
  * NumPy-compatible random numbers, bit for bit.
  *
  * - `defaultRng(seed)` → `Generator` (PCG64 seeded through `SeedSequence`), as
- *   `np.random.default_rng(seed)`.
+ *   `np.random.default_rng(seed)`; `new Generator(bitSource)` on any bit generator, as
+ *   `np.random.Generator(bit_generator)` (`MT19937.fromSeedSequence(seed)` is NumPy's
+ *   `np.random.MT19937(seed)`).
  * - `RandomState(seed)` (MT19937), as `np.random.RandomState(seed)`, and the module-level legacy
  *   functions `seed`, `rand`, `randn`, `randint`, `shuffle`, `permutation`, `choice`, ... sharing
  *   one `RandomState`, as `np.random.*`.
@@ -17,6 +19,7 @@ import { Generator } from "./generator.ts";
 import type { SeedLike, SeedSequence } from "./seed_sequence.ts";
 
 export { Generator } from "./generator.ts";
+export type { BitSource } from "./bit_source.ts";
 export type { IntegersOptions, SizedIntegersOptions } from "./integers.ts";
 export { RandomState } from "./random_state.ts";
 export type { LegacySeed, RandintOptions, SizedRandintOptions } from "./random_state.ts";

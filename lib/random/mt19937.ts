@@ -1,11 +1,16 @@
 /**
  * MT19937, the Mersenne Twister behind NumPy's legacy `np.random.RandomState` / `np.random.seed`.
  *
- * Seeding follows NumPy's `_legacy_seeding`: an integer seed in [0, 2^32) goes through Knuth's
- * initialisation (`init_genrand`), an array of such integers through `init_by_array`.
+ * The constructor seeds as NumPy's `_legacy_seeding` does: an integer seed in [0, 2^32) goes through
+ * Knuth's initialisation (`init_genrand`), an array of such integers through `init_by_array`.
+ * `MT19937.fromSeedSequence(seed)` seeds as the modern `np.random.MT19937(seed)` does, for use as
+ * the bit generator of a `Generator`.
  *
  * @module
  */
+
+import { SeedSequence } from "./seed_sequence.ts";
+import type { SeedLike } from "./seed_sequence.ts";
 
 const N = 624;
 const M = 397;
@@ -40,10 +45,35 @@ export function checkLegacySeed(seed: number | bigint): number {
 export class MT19937 {
   #key = new Uint32Array(N);
   #pos = N;
+  /** Second word of the last `nextHigh()` pair. */
+  #lo = 0;
 
   /** Seeds like `np.random.RandomState(seed)`: an integer or an array of integers in [0, 2^32). */
   constructor(seed: number | bigint | readonly number[] = 5489) {
     this.seed(seed);
+  }
+
+  /**
+   * Seeds like `np.random.MT19937(seed)` (no seed: OS entropy): the key is 624 words of
+   * `SeedSequence(seed).generate_state(624)`, with the first word replaced by 0x80000000 so the
+   * state is never all zero, and, as NumPy leaves it, the position at 623, so that the first output
+   * tempers the last seeded word before the first twist.
+   *
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Generator, MT19937 } from "@dlfs/deno-dl/random";
+   *
+   * const rng = new Generator(MT19937.fromSeedSequence(42)); // np.random.Generator(np.random.MT19937(42))
+   * assert.equal(rng.random(), 0.5419938930062744);
+   * ```
+   */
+  static fromSeedSequence(seed?: SeedLike | SeedSequence): MT19937 {
+    const seq = seed instanceof SeedSequence ? seed : new SeedSequence(seed);
+    const key = seq.generateState(N);
+    key[0] = 0x80000000;
+    const mt = new MT19937();
+    mt.setKey(key, N - 1);
+    return mt;
   }
 
   /** Re-seeds in place (integer: `init_genrand`; array: `init_by_array`). */
@@ -132,6 +162,23 @@ export class MT19937 {
     const a = this.nextUint32() >>> 5;
     const b = this.nextUint32() >>> 6;
     return (a * 67108864 + b) / 9007199254740992;
+  }
+
+  /** The high word of a 64-bit output (the first of two draws); the second is then in `lastLow`. */
+  nextHigh(): number {
+    const hi = this.nextUint32();
+    this.#lo = this.nextUint32();
+    return hi;
+  }
+
+  /** Low 32 bits of the 64-bit output drawn by the last `nextHigh()`. */
+  get lastLow(): number {
+    return this.#lo;
+  }
+
+  /** Fills `out` with `nextDouble()` values. */
+  fillDoubles(out: Float64Array): void {
+    for (let i = 0; i < out.length; i++) out[i] = this.nextDouble();
   }
 
   /** A copy of the key and position. */

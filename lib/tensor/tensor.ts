@@ -7,9 +7,10 @@
  *
  * @module
  */
-// Printing lives in lib/format (Python/NumPy number formatting); that module only needs the Tensor
-// class at call time, so this import cycle is harmless.
+// Printing lives in lib/format (Python/NumPy number formatting), which takes any array of the
+// shape { data, shape, dtype } and so needs nothing from this module: no import cycle.
 import { arrayRepr, arrayToString } from "../format/array_print.ts";
+import { adviseHugePages } from "./memory.ts";
 
 /** Element type of a tensor. */
 export type DType = "float32" | "float64";
@@ -20,14 +21,66 @@ export type TensorData = Float32Array | Float64Array;
 /** A nested JavaScript array of numbers (any depth), as `toArray()` returns and `tensor()` accepts. */
 export type NestedArray = number | NestedArray[];
 
-/** Makes an empty typed array of the dtype. */
+/**
+ * Makes an empty (zero-filled) typed array of the dtype. Large ones are advised to use huge pages,
+ * so that their first write does not pay a page fault per 4 KiB (see `memory.ts`).
+ * @throws TypeError for a dtype other than "float64" and "float32"; RangeError naming the size
+ *   when the memory cannot be had.
+ */
 export function allocate(dtype: DType, size: number): TensorData {
-  return dtype === "float32" ? new Float32Array(size) : new Float64Array(size);
+  let data: TensorData;
+  try {
+    if (dtype === "float64") data = new Float64Array(size);
+    else if (dtype === "float32") data = new Float32Array(size);
+    else {
+      throw new TypeError(
+        `allocate: dtype must be "float64" or "float32", got ${JSON.stringify(dtype)}`,
+      );
+    }
+  } catch (e) {
+    if (e instanceof TypeError) throw e;
+    const bytes = size * (dtype === "float32" ? 4 : 8);
+    throw new RangeError(
+      `allocate: cannot allocate ${size} ${dtype} elements (${bytes} bytes): ${
+        (e as Error).message
+      }`,
+    );
+  }
+  adviseHugePages(data);
+  return data;
 }
 
-/** The dtype of a typed array. */
+/**
+ * The dtype of a typed array.
+ * @throws TypeError for anything but a Float32Array or Float64Array (see {@link checkTensorData}).
+ */
 export function dtypeOfData(data: TensorData): DType {
-  return data instanceof Float32Array ? "float32" : "float64";
+  if (data instanceof Float64Array) return "float64";
+  if (data instanceof Float32Array) return "float32";
+  return checkTensorData("Tensor", data);
+}
+
+/**
+ * Refuses data that is not a Float32Array or Float64Array, naming what it is and how to convert:
+ * other typed arrays (a Uint8Array of image bytes) would otherwise reach the kernels, which read
+ * their bytes as floats (garbage, or a crash in native BLAS).
+ */
+export function checkTensorData(op: string, data: unknown): never {
+  const what = ArrayBuffer.isView(data)
+    ? data.constructor.name
+    : Array.isArray(data)
+    ? "plain Array"
+    : data === null
+    ? "null"
+    : typeof data;
+  const hint = data instanceof Uint8Array
+    ? "for image bytes use scaleImages(images) or Float64Array.from(bytes)"
+    : Array.isArray(data)
+    ? "use tensor(values) or Float64Array.from(values)"
+    : "convert first, e.g. Float64Array.from(data)";
+  throw new TypeError(
+    `${op}: data must be a Float64Array or Float32Array, got a ${what}; ${hint}`,
+  );
 }
 
 /** Number of elements of a shape (1 for the 0-d shape `[]`). */
@@ -44,6 +97,9 @@ export function shapeStr(shape: readonly number[]): string {
 
 /** Throws unless every dimension is a non-negative integer. */
 export function checkShape(op: string, shape: readonly number[]): void {
+  if (!Array.isArray(shape)) {
+    throw new TypeError(`${op}: the shape must be an array of sizes, e.g. [2, 3], got ${shape}`);
+  }
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
       throw new RangeError(
@@ -81,8 +137,11 @@ export function normalizeAxis(op: string, axis: number, shape: readonly number[]
  * An n-dimensional array of float64 or float32 numbers, contiguous and row-major.
  *
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { Tensor } from "@dlfs/deno-dl/tensor";
+ *
  * const x = new Tensor(new Float64Array([1, 2, 3, 4]), [2, 2]);
- * x.get(1, 0); // 3
+ * assert.equal(x.get(1, 0), 3);
  * ```
  */
 export class Tensor {
@@ -95,9 +154,11 @@ export class Tensor {
 
   /**
    * Wraps a typed array (no copy).
+   * @throws TypeError when `data` is not a Float64Array or Float32Array.
    * @throws RangeError when the array length is not the product of the shape.
    */
   constructor(data: TensorData, shape: readonly number[]) {
+    const dtype = dtypeOfData(data);
     checkShape("Tensor", shape);
     const size = shapeSize(shape);
     if (data.length !== size) {
@@ -107,7 +168,7 @@ export class Tensor {
     }
     this.data = data;
     this.shape = Object.freeze([...shape]);
-    this.dtype = dtypeOfData(data);
+    this.dtype = dtype;
   }
 
   /** Number of elements. */

@@ -216,4 +216,5 @@ def main():
     print("wrote", path, os.path.getsize(path), "bytes")
 
 
-main()
+if __name__ == "__main__":  # tests/gen/random_mt19937.py imports the step lists
+    main()

@@ -1,7 +1,7 @@
 """Writes tests/fixtures/synthetic_vectors.json: sklearn's make_classification / train_test_split
 outputs for parameter sets that exercise every branch (hypercube sampling methods, >30 informative
 features, redundant/repeated/useless features, weights, flip_y, random shift/scale, no shuffle,
-the global generator), for lib/data/synthetic.ts to match exactly.
+the global generator), for lib/data/synthetic.ts and lib/data/split.ts to match exactly.
 
 Run with Debian's Python (sklearn 1.2.1, NumPy 1.24): /usr/bin/python3 tests/gen/synthetic_vectors.py
 """

@@ -16,6 +16,8 @@ import sys
 import mpmath as mp
 import numpy
 
+from deno_fmt import deno_fmt
+
 N = 256
 R = "3.6541528853610088"  # NumPy's ziggurat_nor_r
 
@@ -122,15 +124,6 @@ export const ZIGGURAT_NOR_INV_R = {repr(1.0 / float(mp.mpf(R)))};
 """)
     deno_fmt(out_path)
     print("wrote", out_path, file=sys.stderr)
-
-
-
-def deno_fmt(path):
-    """Formats the generated file with deno fmt when deno is installed (keeps `deno fmt --check` clean)."""
-    import shutil
-    import subprocess
-    if shutil.which("deno"):
-        subprocess.run(["deno", "fmt", "--quiet", path], check=False)
 
 
 main()

@@ -1,5 +1,7 @@
 /**
- * A minimal Protocol Buffers wire-format writer and reader: just what the ONNX messages need.
+ * A minimal Protocol Buffers wire-format writer and reader: just what the ONNX messages need. It
+ * lives in `kernels/` (which imports nothing from `lib/`) so that both the kernels' one-node Gemm
+ * models and lib/onnx's exporter and reader use this one copy.
  *
  * A protobuf message is a sequence of fields. Each field starts with a *tag*, the varint
  * `(fieldNumber << 3) | wireType`, followed by its value:
@@ -192,11 +194,19 @@ export class ProtoWriter {
  * Reads the fields of one protobuf message from a byte range.
  *
  * ```ts
- * const r = new ProtoReader(bytes);
+ * import assert from "node:assert/strict";
+ * import { ProtoReader, ProtoWriter } from "@dlfs/deno-dl/onnx";
+ *
+ * const w = new ProtoWriter();
+ * w.string(1, "gemm");
+ * w.int(2, 7);
+ * const r = new ProtoReader(w.finish());
+ * let name = "";
  * while (r.next()) {
  *   if (r.field === 1) name = r.string();
  *   else r.skip();
  * }
+ * assert.equal(name, "gemm");
  * ```
  *
  * Offsets in error messages count from the start of the whole buffer, so they point into the file.
