@@ -34,10 +34,14 @@
  * @module
  */
 
-import { shapeSize, shapeStr, Tensor } from "../tensor/tensor.ts";
-import type { DType } from "../tensor/tensor.ts";
-import { AttributeType, DataType, type GraphProto, type NodeProto } from "./onnx_proto.ts";
-import type { TensorProto } from "./onnx_proto.ts";
+import { type DType, shapeSize, shapeStr, Tensor } from "../tensor/tensor.ts";
+import {
+  AttributeType,
+  DataType,
+  type GraphProto,
+  type NodeProto,
+  type TensorProto,
+} from "./onnx_proto.ts";
 import { writeFileAtomic } from "../files/atomic.ts";
 
 /** The raw-pixel front end of an exported model: option `pixels` of `toOnnx`. */
