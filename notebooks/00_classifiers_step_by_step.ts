@@ -38,6 +38,7 @@ import {
   add,
   argmax,
   astype,
+  CIFAR10_CLASSES,
   clip,
   DataLoader,
   div,
@@ -70,6 +71,7 @@ import {
   repr,
   runOnnx,
   saveOnnx,
+  saveOnnxSamples,
   scatter,
   scatterAdd,
   Sequential,
@@ -82,6 +84,7 @@ import {
   take,
   Tensor,
   tensor,
+  type ToOnnxOptions,
   trainTestSplit,
   transpose,
   zeros,
@@ -1327,7 +1330,6 @@ await nb.show(
 // %%
 const expected = await nb.readData<{ rows: Record<string, Expectation> }>("00_reproduction.json");
 const table = nb.table(expected.rows);
-const f4 = (v: number) => sprintf("%.4f", v);
 const shapesOf = (...ts: Tensor[]) => ts.map(shapeText).join(" ");
 
 table.row(
@@ -1383,6 +1385,12 @@ await table.show();
 // models keep samples in columns and weights as `out × in`; an ONNX `Gemm` in a `Sequential`
 // takes samples in rows and weights `in × out`, so each $W$ is transposed on the way. ONNX
 // Runtime (native and WebAssembly) then reproduces our probabilities.
+//
+// The image model takes what a web page has: pixel values 0 to 255 in an image's natural order
+// (row by row, each pixel's red, green and blue together). Its graph divides by 255 and
+// reorders the values channel by channel, the layout the network was trained on; the file's
+// metadata names the classes and the data set. A few dozen test samples go beside each model
+// (`<name>.samples.json`), for the model page in `notebooks/web/` to classify.
 
 // %%
 function linearLayer(weightOutIn: Tensor, bias: Tensor): Linear {
@@ -1407,28 +1415,59 @@ const mlpNet = new Sequential([
   new Softmax(),
 ]);
 const mlpInput = subset.test?.x ?? subset.train.x;
+const mlpLabels = subset.test?.y ?? subset.train.y;
+
+/** Channel-major values in [0, 1] `[n, 3072]` as an image stores them: `[n, 32, 32, 3]`, 0..255. */
+function imageBytes(x: Tensor): Tensor {
+  const n = x.shape[0];
+  const out = new Float64Array(n * 3072);
+  for (let i = 0; i < n; i++) {
+    for (let p = 0; p < 1024; p++) {
+      for (let c = 0; c < 3; c++) {
+        out[i * 3072 + p * 3 + c] = Math.round(x.data[i * 3072 + c * 1024 + p] * 255);
+      }
+    }
+  }
+  return new Tensor(out, [n, 32, 32, 3]);
+}
 
 const onnxCheck: Record<string, unknown> = {};
-const models: [string, Sequential, Tensor, Tensor, string][] = [
+const models: [string, Sequential, Tensor, Tensor, string, ToOnnxOptions, ArrayLike<number>][] = [
   [
     "00_synthetic_softmax",
     synNet,
     xTestSyn,
     softmax(linearPrediction(addBiasTerm(xTestSyn), thetaB)),
     "batch-GD softmax classifier on make_classification(random_state=100), 3 features, 4 classes",
+    {
+      classNames: ["class 0", "class 1", "class 2", "class 3"],
+      dataset: "make_classification(random_state=100)",
+    },
+    testLabels,
   ],
   [
     "00_mlp2",
     mlpNet,
-    mlpInput,
+    imageBytes(mlpInput),
     transpose(mlpModel.forward(mlpInput)),
     `3072-100-100-10 ReLU MLP (take-home exercise), trained on ${IMAGES} (run ${mlpName}); ` +
-    "input: 3072 pixel values in [0, 1], channel-major",
+    "input: 32x32 RGB pixels 0..255, channels last; output: class probabilities",
+    {
+      pixels: { shape: [32, 32, 3], perm: [2, 0, 1], divideBy: 255 },
+      classNames: IMAGES === "Fashion-MNIST" ? FASHION_MNIST_CLASSES : CIFAR10_CLASSES,
+      dataset: IMAGES === "Fashion-MNIST" ? "Fashion-MNIST as 32x32 RGB" : IMAGES,
+    },
+    mlpLabels,
   ],
 ];
-for (const [name, net, input, ours, docString] of models) {
+for (const [name, net, input, ours, docString, options, labels] of models) {
   const path = `${nb.out}/${name}.onnx`;
-  await saveOnnx(net, path, { docString });
+  await saveOnnx(net, path, { docString, ...options });
+  await saveOnnxSamples(path, {
+    values: slice(input, 0, 32),
+    labels: Array.from(labels).slice(0, 32),
+    source: `the first 32 ${name === "00_mlp2" ? "images" : "test points"}`,
+  });
   const entry: Record<string, unknown> = { bytes: (await Deno.stat(path)).size };
   onnxCheck[name] = entry;
   for (const backend of ["ort-node", "ort-wasm"] as const) {

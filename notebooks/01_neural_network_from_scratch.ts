@@ -66,6 +66,7 @@ import {
   reshape,
   runOnnx,
   saveOnnx,
+  saveOnnxSamples,
   slice,
   sprintf,
   std,
@@ -1016,10 +1017,10 @@ let libraryAgreement = 0;
     "gradient of W1": gap(first.dW, libFirst.gradWeight),
     "W1 after a step": gap(first.W, libFirst.weight),
   };
+  libraryAgreement = Math.max(...Object.values(gaps));
   for (const [what, d] of Object.entries(gaps)) {
     console.log(`${what}: largest difference ${d.toExponential(1)}`);
   }
-  libraryAgreement = Math.max(...Object.values(gaps));
 }
 
 // %% [markdown]
@@ -1699,6 +1700,13 @@ console.log(
 // Python's `onnxruntime`, C++, or a web page with `onnxruntime-web`. We load it back with
 // ONNX Runtime (native, and the WebAssembly build a browser would use) and compare its
 // predictions on the test set with our own forward pass.
+//
+// The file takes what a web page has: 8×8 grey pixels from 0 (background) to 255 (ink). Its
+// first nodes turn them into the network's input: divided by 255/16 (the data set's 0 to 16),
+// then standardised with the training data's mean and standard deviation. The output is one
+// probability, that the digit is below 5; the metadata names the two classes. Thirty-two test
+// images are saved beside the model (`01_digits_mlp.samples.json`) for the model page in
+// `notebooks/web/`.
 
 // %%
 const finalTestAcc = (r: Run) => r.history.accuracy.test[r.epochs - 1];
@@ -1709,8 +1717,18 @@ const onnxPath = `${nb.out}/01_digits_mlp.onnx`;
 await saveOnnx(toLibrary(bestRun.net), onnxPath, {
   docString:
     `assignment 1, run ${bestRun.name}: ${bestRun.architecture}; lr ${bestRun.learningRate}, ` +
-    `minibatch ${bestRun.mbSize}, ${bestRun.epochs} epochs; input: 64 standardised pixels; ` +
+    `minibatch ${bestRun.mbSize}, ${bestRun.epochs} epochs; input: 8x8 pixels 0..255; ` +
     `output: P(digit < 5)`,
+  pixels: { shape: [8, 8], divideBy: 255 / 16, mean: rawMean, std: rawStd },
+  classNames: ["5 to 9", "0 to 4"],
+  dataset: "scikit-learn digits (8x8)",
+});
+// The test images as a page has them: the data set's 0..16 scaled to 0..255.
+const testPixels = reshape(mul(take(digits.images, testIdx), 255 / 16), [-1, 8, 8]);
+await saveOnnxSamples(onnxPath, {
+  values: slice(testPixels, 0, 32),
+  labels: Array.from(take(digitsY, testIdx).data.subarray(0, 32)),
+  source: "the first 32 test images",
 });
 const [ours] = bestRun.net.forward(X.test);
 const onnxCheck: Record<string, unknown> = {
@@ -1719,7 +1737,7 @@ const onnxCheck: Record<string, unknown> = {
   bytes: (await Deno.stat(onnxPath)).size,
 };
 for (const backend of ["ort-node", "ort-wasm"] as const) {
-  const theirs = await runOnnx(onnxPath, X.test, { backend });
+  const theirs = await runOnnx(onnxPath, testPixels, { backend });
   let maxAbs = 0;
   let sameDecisions = 0;
   for (let i = 0; i < ours.size; i++) {

@@ -5,7 +5,7 @@
  * pass are free: the kernels read either layout), each written into a tensor the layer keeps
  * (`out`), plus a bias loop:
  *
- * ```
+ * ```text
  * y          = x @ W + b        matmul(x, W, {out: y})
  * gradWeight = x^T @ dy         matmul(x, dy, {transA: true, out: gradWeight})
  * gradBias   = sum_rows(dy)

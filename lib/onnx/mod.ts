@@ -18,6 +18,10 @@
  * assert.ok(Math.abs(copy.forward(x).data[1] - ours.data[1]) < 1e-6);
  * ```
  *
+ * For a web page, `toOnnx(model, { pixels: { shape: [28, 28], divideBy: 255 }, softmax: true })`
+ * puts the preprocessing in the graph (raw pixels 0..255 in, probabilities out) and `saveOnnxSamples`
+ * writes test samples beside the file (`web.ts`).
+ *
  * The protobuf encoding is this project's own (`onnx_proto.ts` over `kernels/protobuf.ts`, the
  * writer and reader the kernels' one-node Gemm models use too): a few hundred lines for the nine
  * messages a feed-forward network needs.
@@ -62,3 +66,11 @@ export {
   type ValueInfoProto,
 } from "./onnx_proto.ts";
 export { ProtobufError, ProtoReader, ProtoWriter } from "../../kernels/protobuf.ts";
+export {
+  type OnnxSamples,
+  type PixelInput,
+  preprocessPixels,
+  samplesPath,
+  type SamplesToSave,
+  saveOnnxSamples,
+} from "./web.ts";
