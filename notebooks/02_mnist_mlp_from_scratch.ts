@@ -28,34 +28,38 @@
 // **What can and cannot be reproduced.** The original notebook is unseeded (NumPy, PyTorch and
 // the DataLoader shuffles all draw fresh random numbers), so no run of it can be repeated to the
 // digit. Here every run starts from `np.random.default_rng(0)` (a bit-exact port), which makes
-// this notebook repeatable and lets `tests/gen/notebook_02.py` redo its quick mode in NumPy and
-// PyTorch step by step. The assignment's printed numbers are then targets within a band, and
-// the reproduction table says which band each comparison uses. Two of the assignment's results
-// do not follow from its own code, and the notebook shows why: the standard-normal runs (the
-// executed code must have scaled the weights down) and the PyTorch accuracies (counters that are
-// never reset).
+// this notebook repeatable and lets a NumPy run of the same code with seed 0 (and PyTorch, for
+// the second half) follow it step by step. The assignment's printed numbers are then targets
+// within a range, and the reproduction table says where each range comes from. Some of the
+// assignment's results do not follow from its own code, and the notebook shows why: the
+// standard-normal runs (the executed code must have scaled the weights down) and the PyTorch
+// accuracies (counters that are never reset). The table marks those rows *differs*.
 //
-// Set `NOTEBOOK_QUICK=1` for a short run (6,432 training images, 2 epochs per run; the tests do
-// this). The full run trains eleven networks for 15 epochs each on all 60,000 images.
+// Set `NOTEBOOK_QUICK=1` for a short run (6,432 training images, 2 epochs per run). The full run
+// trains eleven networks for 15 epochs each on all 60,000 images.
 
 // %%
 import {
   Adam,
+  arrayToString,
   confusionMatrixPlot,
+  CrossEntropyLoss,
   DataLoader,
   defaultRng,
-  Figure,
   type Generator,
   imageGrid,
   Linear,
   linePlot,
   loadMnist,
   matmul,
+  MNIST_CLASSES,
   panels,
+  progress,
   ReLU,
   repr,
   runOnnx,
   saveOnnx,
+  saveOnnxSamples,
   Sequential,
   Sigmoid,
   Softmax,
@@ -64,14 +68,11 @@ import {
   Tanh,
   Tensor,
 } from "../lib/mod.ts";
+import { type Expectation, openNotebook } from "./support.ts";
 
+const nb = openNotebook("02_mnist_mlp_from_scratch");
 /** Quick mode (`NOTEBOOK_QUICK=1`): 6,432 training images and 2 epochs per run. */
-const QUICK = ["1", "true", "yes"].includes(Deno.env.get("NOTEBOOK_QUICK") ?? "");
-/** Where figures, the summary and the ONNX models go (`out/<notebook>/`). */
-const OUT = Deno.env.get("NOTEBOOK_OUT") ?? "../out/02_mnist_mlp_from_scratch";
-Deno.mkdirSync(OUT, { recursive: true });
-/** Key results, written to `summary.json` at the end and checked by `deno test`. */
-const summary: Record<string, unknown> = { notebook: "02_mnist_mlp_from_scratch", quick: QUICK };
+const QUICK = nb.quick;
 
 /** The seed of every run (the original has none). */
 const SEED = 0;
@@ -89,26 +90,7 @@ function assert(condition: boolean, message = "assertion failed"): asserts condi
   if (!condition) throw new Error(message);
 }
 
-/** Shows a figure in the notebook and saves it as `<name>.svg` and `<name>.png` in OUT. */
-async function show(figure: Figure, name: string): Promise<void> {
-  await figure.save(`${OUT}/${name}.svg`);
-  await figure.save(`${OUT}/${name}.png`);
-  await figure.show();
-}
-
-/** A matrix of integers printed as NumPy prints an int array (columns padded alike). */
-function npInts(rows: number[][]): string {
-  const width = Math.max(...rows.flat().map((v) => String(v).length));
-  const lines = rows.map((r) => `[${r.map((v) => String(v).padStart(width)).join(" ")}]`);
-  return `[${lines.join("\n ")}]`;
-}
-
-/** A float vector printed as NumPy prints it with the default options (8 digits). */
-function npFloats(values: ArrayLike<number>): string {
-  return `[${Array.from(values, (v) => v.toFixed(8).replace(/0+$/, "")).join(" ")}]`;
-}
-
-/** What the assignment printed, and the specification's NumPy re-runs (notebooks/data/). */
+/** What the assignment printed, and a NumPy run of its code with seed 0 (full data). */
 interface AssignmentNumbers {
   printed_epoch_costs: Record<string, string[]>;
   torch_loss_logs: Record<string, string[]>;
@@ -116,14 +98,10 @@ interface AssignmentNumbers {
     string,
     { test: string; train: string; last_cost: string; epoch_costs?: string[] }
   >;
-  torch_standin_seed0: Record<string, { test: string; train: string }>;
-  torch_spread: Record<"tanh" | "relu" | "relu_wd", number[]>;
 }
-const ASSIGNMENT: AssignmentNumbers = JSON.parse(
-  await Deno.readTextFile("data/02_assignment_numbers.json"),
-);
+const ASSIGNMENT = await nb.readData<AssignmentNumbers>("02_assignment_numbers.json");
 
-console.log(`quick mode: ${QUICK}; ${N_TRAIN} training images, ${EPOCHS} epochs per run`);
+console.log(`${N_TRAIN} training images, ${EPOCHS} epochs per run`);
 
 // %% [markdown]
 // ## 1. The data
@@ -149,7 +127,8 @@ const counts = (labels: Int32Array) => {
   for (const y of labels) c[y]++;
   return c;
 };
-console.log(`source: ${mnist.source}`);
+// `source` names the folder it read; print only where the files come from, not the folder
+console.log(`source: ${mnist.source.replace(/^.*\((.*)\)$/, "$1")}`);
 console.log(`train: ${mnist.train.images.shape[0]} images of ${mnist.train.images.shape.slice(1)}`);
 console.log(`test:  ${mnist.test.images.shape[0]} images`);
 console.log(`train images per class: ${JSON.stringify(counts(trainLabels))}`);
@@ -161,7 +140,7 @@ function oneHot(label: number): Float64Array {
   temp[label] = 1;
   return temp;
 }
-console.log(`one_hot(3) = ${npFloats(oneHot(3)).replace(/(\d)\.?(?= |\])/g, "$1.")}`);
+console.log(`one_hot(3) = ${arrayToString(oneHot(3))}`);
 
 // %% [markdown]
 // The assignment flattens each image in an unusual way: it turns a batch of shape (B, 28, 28)
@@ -202,7 +181,7 @@ console.log(`training on ${xTrain.shape[0]} images; test set ${xTest.shape[0]} i
 const i10 = 10;
 const title10 = "image index " + i10 + " label " + trainLabels[i10];
 console.log(title10);
-await show(
+await nb.show(
   imageGrid([Array.from(mnist.train.images.data.subarray(i10 * 784, (i10 + 1) * 784))], {
     imageShape: [28, 28],
     titles: [title10],
@@ -239,35 +218,7 @@ assert(fullLoader.length === 938 && lastBatch === 32);
 // * `"random"`: $W_l \sim \mathcal{N}(0, 1)$, as the shown code draws it (no scaling);
 // * anything else (`"zero"`): $W_l = 0$.
 //
-// **Forward pass.** $Z_1 = W_1 X + b_1$; then $A_{i} = \sigma(Z_{i})$ and
-// $Z_{i+1} = W_{i+1} A_i$ for $i = 1, 2, 3$; finally $A_4 = \mathrm{softmax}(Z_4)$ column by
-// column. Note what is missing: the assignment adds **only the first layer's bias**. $b_2$,
-// $b_3$, $b_4$ exist, receive "gradients" and are updated, but never reach the output. We keep
-// this quirk (the results depend on it, see the zero-initialisation run).
-//
-// **Backward pass.** With $m$ the batch size (32 for the last batch),
-//
-// $$dZ_4 = A_4 - Y,\quad dW_{i+1} = \tfrac{1}{m}\, dZ_{i+1} A_i^\top,\quad
-//   db_{i+1} = \tfrac{1}{m} \textstyle\sum_{\text{columns}} dZ_{i+1},\quad
-//   dA_i = W_{i+1}^\top dZ_{i+1},\quad dZ_i = dA_i \odot A_i \odot (1 - A_i)$$
-//
-// and $dW_1 = \frac{1}{m} dZ_1 X^\top$, $db_1 = \frac{1}{m}\sum dZ_1$. $A_4 - Y$ is the exact
-// gradient of the **categorical** cross-entropy $-\frac1m\sum y \log a$ with respect to the
-// softmax's inputs, and $A(1-A)$ is the sigmoid's derivative.
-//
-// **Update** (`update_parameters`): plain gradient descent, $W \leftarrow W - \alpha\, dW$,
-// $b \leftarrow b - \alpha\, db$ (every run uses no L2 term, $\lambda = 0$).
-//
-// **Reported cost** (`compute_cost`): the assignment reports
-// $\frac1m \sum_{k,j} [-y\log a - (1-y)\log(1-a)]$, a *binary* cross-entropy summed over the ten
-// outputs. It is not the loss whose gradient is used (that is the categorical one), so it is
-// only a progress indicator. At a uniform output $a = 0.1$ it equals
-// $-\ln 0.1 - 9 \ln 0.9 \approx 3.2508$, not $\ln 10 \approx 2.3026$: the plateaus near 3.25 in
-// the logs below are networks that output about 0.1 everywhere. A saturated output ($a$ exactly 0
-// or 1 in floating point) would make the original print `nan` or `inf`; we clip $a$ to
-// $[10^{-15}, 1 - 10^{-15}]$ inside the cost only, which never changes training.
-//
-// The code below keeps the assignment's names and dictionaries; the matrix products go through
+// The code keeps the assignment's names and dictionaries; the matrix products go through
 // `matmul` (native BLAS when available), the element-wise work is plain loops over the typed
 // arrays.
 
@@ -297,6 +248,18 @@ function initializeParameters(layerDims: number[], initial: Init, rng: Generator
   return parameters;
 }
 
+// The Glorot bounds of the four layers
+const glorotBounds = layersDims.slice(1).map((n, l) => Math.sqrt(6 / (n + layersDims[l])));
+console.log(`Glorot bounds M_l: ${glorotBounds.map((v) => v.toFixed(6)).join(", ")}`);
+
+// %% [markdown]
+// **Forward pass.** $Z_1 = W_1 X + b_1$; then $A_{i} = \sigma(Z_{i})$ and
+// $Z_{i+1} = W_{i+1} A_i$ for $i = 1, 2, 3$; finally $A_4 = \mathrm{softmax}(Z_4)$ column by
+// column. Note what is missing: the assignment adds **only the first layer's bias**. $b_2$,
+// $b_3$, $b_4$ exist, receive "gradients" and are updated, but never reach the output. We keep
+// this quirk (the results depend on it, see the zero-initialisation run).
+
+// %%
 /** `1 / (1 + exp(-x))` element-wise, into a new tensor. */
 function sigmoid(z: Tensor): Tensor {
   const a = new Float64Array(z.size);
@@ -347,6 +310,23 @@ function forwardPass(x: Tensor, parameters: Params, fn = sigmoid): [Tensor, Cach
   return [cache["A" + L], cache];
 }
 
+console.log(`relu([-2, 0, 3]) = ${relu(new Tensor(new Float64Array([-2, 0, 3]), [3]))}`);
+
+// %% [markdown]
+// **Backward pass.** With $m$ the batch size (32 for the last batch),
+//
+// $$dZ_4 = A_4 - Y,\quad dW_{i+1} = \tfrac{1}{m}\, dZ_{i+1} A_i^\top,\quad
+//   db_{i+1} = \tfrac{1}{m} \textstyle\sum_{\text{columns}} dZ_{i+1},\quad
+//   dA_i = W_{i+1}^\top dZ_{i+1},\quad dZ_i = dA_i \odot A_i \odot (1 - A_i)$$
+//
+// and $dW_1 = \frac{1}{m} dZ_1 X^\top$, $db_1 = \frac{1}{m}\sum dZ_1$. $A_4 - Y$ is the exact
+// gradient of the **categorical** cross-entropy $-\frac1m\sum y \log a$ with respect to the
+// softmax's inputs, and $A(1-A)$ is the sigmoid's derivative.
+//
+// **Update** (`update_parameters`): plain gradient descent, $W \leftarrow W - \alpha\, dW$,
+// $b \leftarrow b - \alpha\, db$ (every run uses no L2 term, $\lambda = 0$).
+
+// %%
 /** dZ ⊙ A ⊙ (1 − A): the sigmoid's derivative, written from its output. */
 function sigmoidBackward(dA: Tensor, a: Tensor): Tensor {
   const out = new Float64Array(a.size);
@@ -407,6 +387,17 @@ function updateParameters(parameters: Params, grads: Params, learningRate: numbe
   return parameters;
 }
 
+// %% [markdown]
+// **Reported cost** (`compute_cost`): the assignment reports
+// $\frac1m \sum_{k,j} [-y\log a - (1-y)\log(1-a)]$, a *binary* cross-entropy summed over the ten
+// outputs. It is not the loss whose gradient is used (that is the categorical one), so it is
+// only a progress indicator. At a uniform output $a = 0.1$ it equals
+// $-\ln 0.1 - 9 \ln 0.9 \approx 3.2508$, not $\ln 10 \approx 2.3026$: the plateaus near 3.25 in
+// the logs below are networks that output about 0.1 everywhere. A saturated output ($a$ exactly 0
+// or 1 in floating point) would make the original print `nan` or `inf`; we clip $a$ to
+// $[10^{-15}, 1 - 10^{-15}]$ inside the cost only, which never changes training.
+
+// %%
 const COST_EPS = 1e-15;
 
 /** The assignment's reported cost: BCE summed over the 10 outputs, averaged over the batch. */
@@ -422,15 +413,12 @@ function computeCost(a: Tensor, labels: Int32Array): number {
   return (1 / m) * s;
 }
 
-// The uniform-output cost, and the Glorot bounds of the four layers
+// The cost of a network that outputs 0.1 for every class
 const uniformCost = computeCost(
   new Tensor(new Float64Array(10).fill(0.1), [10, 1]),
   new Int32Array([0]),
 );
-const glorotBounds = layersDims.slice(1).map((n, l) => Math.sqrt(6 / (n + layersDims[l])));
 console.log(`cost of a uniform output (a = 0.1): ${repr(uniformCost)}`);
-console.log(`relu([-2, 0, 3]) = ${relu(new Tensor(new Float64Array([-2, 0, 3]), [3]))}`);
-console.log(`Glorot bounds M_l: ${glorotBounds.map((v) => v.toFixed(6)).join(", ")}`);
 
 // %% [markdown]
 // ### Checking the backward pass with finite differences
@@ -515,8 +503,8 @@ const samplePrediction = sampleOut.indexOf(Math.max(...sampleOut));
 console.log(
   `train_X: (784, 64), train_Y: (10, 64); sample ${sample} is image #${firstBatch[sample]}`,
 );
-console.log(npFloats(oneHot(smokeLabels[sample])).replace(/(\d)(?= |\])/g, "$1."));
-console.log(npFloats(sampleOut));
+console.log(arrayToString(oneHot(smokeLabels[sample])));
+console.log(arrayToString(sampleOut));
 console.log("Prediction ", samplePrediction);
 console.log(
   `dict_keys([${
@@ -532,7 +520,7 @@ const sampleImage = Array.from(
   { length: 784 },
   (_, f) => smokeX.data[sample * 784 + (f % 28) * 28 + Math.floor(f / 28)],
 );
-await show(
+await nb.show(
   imageGrid([sampleImage], {
     imageShape: [28, 28],
     titles: [`batch sample ${sample}: label ${smokeLabels[sample]}`],
@@ -545,6 +533,69 @@ await show(
 // prediction is whichever output the random weights happen to favour. (The dictionary keys come
 // out in the assignment's order; for the gradients that is `dZ4, dW4, db4, dA3, ...`.)
 //
+// ### The same network from `lib/nn`'s layers
+//
+// The library has these pieces as layers: `Linear` computes $xW + b$ on a batch of **rows**,
+// `Sigmoid` and `Softmax` work element-wise and row by row. Our column-major $W_l$ becomes the
+// transposed weight of a `Linear`, and only the first `Linear` gets a bias (the quirk again).
+// Fed the same batch, with the gradient of the categorical cross-entropy sent back through it,
+// the library's network gives the same probabilities and the same weight gradients as
+// `forwardPass` and `backProp` above. It has no $b_2, b_3, b_4$ at all, which is what the
+// finite differences said they are worth.
+
+// %%
+/** Our parameters as a `Sequential` of `lib/nn` layers; `rowMajorPixels` reorders W1's inputs. */
+function toSequential(p: Params, rowMajorPixels = false): Sequential {
+  const layers = [];
+  for (let l = 1; l <= L; l++) {
+    const [nOut, nIn] = p["W" + l].shape;
+    const lin = new Linear(nIn, nOut, { init: "zeros", bias: l === 1 });
+    const [weight, bias] = lin.parameters();
+    const w = p["W" + l].data;
+    for (let o = 0; o < nOut; o++) {
+      for (let i = 0; i < nIn; i++) {
+        // Layer 1: our feature c*28 + r is the row-major pixel r*28 + c.
+        const row = l === 1 && rowMajorPixels ? (i % 28) * 28 + Math.floor(i / 28) : i;
+        weight.value.data[row * nOut + o] = w[o * nIn + i];
+      }
+    }
+    if (l === 1) bias.value.data.set(p.b1.data);
+    layers.push(lin, l < L ? new Sigmoid() : new Softmax());
+  }
+  return new Sequential(layers);
+}
+const libNet = toSequential(parameters0);
+const libOut = libNet.forward(smokeX); // [64, 10]: rows are samples
+libNet.backward(new CrossEntropyLoss().backward(libOut, smokeLabels));
+let libForwardDiff = 0;
+for (let j = 0; j < 64; j++) {
+  for (let k = 0; k < 10; k++) {
+    libForwardDiff = Math.max(
+      libForwardDiff,
+      Math.abs(libOut.data[j * 10 + k] - predict0.data[k * 64 + j]),
+    );
+  }
+}
+const libGradDiff = libNet.layers.filter((layer): layer is Linear => layer instanceof Linear).map(
+  (lin, i) => {
+    const dW = pass0["dW" + (i + 1)]; // [nOut, nIn], the transpose of lib's [nIn, nOut]
+    const [nOut, nIn] = dW.shape;
+    let worst = 0;
+    for (let o = 0; o < nOut; o++) {
+      for (let r = 0; r < nIn; r++) {
+        worst = Math.max(worst, Math.abs(lin.gradWeight.data[r * nOut + o] - dW.data[o * nIn + r]));
+      }
+    }
+    return worst;
+  },
+);
+console.log(`max |lib/nn output - forwardPass| = ${libForwardDiff.toExponential(2)}`);
+console.log(
+  `max |lib/nn dW - backProp dW|, layers 1-4: ${libGradDiff.map((d) => d.toExponential(2))}`,
+);
+assert(libForwardDiff < 1e-14 && libGradDiff.every((d) => d < 1e-14), "lib/nn disagrees");
+
+// %% [markdown]
 // ### Accuracy and confusion matrix
 //
 // `accuracy` runs the whole data set through the network and compares the most probable class
@@ -592,8 +643,8 @@ const untrained = {
 };
 console.log("test", repr(untrained.test));
 console.log("train", repr(untrained.train));
-console.log("test", npInts(untrained.cmTest));
-console.log("train", npInts(untrained.cmTrain));
+console.log("test", arrayToString(untrained.cmTest, { integer: true }));
+console.log("train", arrayToString(untrained.cmTrain, { integer: true }));
 const predictedColumns = (cm: number[][]) =>
   [...cm[0].keys()].filter((c) => cm.some((r) => r[c] > 0));
 console.log(`classes the untrained network predicts: ${predictedColumns(untrained.cmTest)}`);
@@ -603,7 +654,8 @@ console.log(`classes the untrained network predicts: ${predictedColumns(untraine
 // every image into one or two classes: with small random weights, the hidden sigmoids all sit
 // near 0.5 and the output differs little from image to image, so the same logit wins
 // everywhere. (The assignment's run split between classes 0 and 7; ours, with seed 0, sends
-// every image to class 4, as the specification's re-run also saw with its seeds.)
+// every image to class 4. NumPy runs of the same code with seeds 0, 1 and 2 also send every
+// image to a single class.)
 //
 // ## 4. Training
 //
@@ -650,6 +702,7 @@ function model(
   });
   const costs: number[] = [];
   const epochCosts: number[] = [];
+  const bar = progress(epochs * loader.length, { label: "batch" });
   for (let i = 0; i < epochs; i++) {
     let cost = NaN;
     let batchIdx = 0;
@@ -660,6 +713,7 @@ function model(
       updateParameters(parameters, grads, learningRate);
       if (batchIdx % RECORD_EVERY === 0) costs.push(cost);
       batchIdx++;
+      bar.update(i * loader.length + batchIdx, { cost });
     }
     epochCosts.push(cost);
     console.log(`Cost after epoch ${i}: ${repr(cost)}`);
@@ -690,6 +744,12 @@ function model(
   return trained;
 }
 
+// %% [markdown]
+// After training, the assignment draws the cost curve, then `plotting` shows the test confusion
+// matrix next to it. Each run below prints its costs, its accuracies, and the accuracies of a
+// NumPy run of the same code with seed 0 on all 60,000 images for 15 epochs.
+
+// %%
 /** The cost curve `model` draws at the end of training. */
 function costPlot(t: Trained) {
   return linePlot(t.costs, {
@@ -730,14 +790,16 @@ async function trainAndReport(name: string, initial: Init, learningRate: number)
       100 * t.testAcc,
       100 * t.trainAcc,
       t.epochCosts[t.epochCosts.length - 1],
-    ) +
-      `; the specification's NumPy re-run (seed 0, full data): test ${rerun.test} %, ` +
-      `train ${rerun.train} %, last cost ${rerun.last_cost}`,
+    ),
   );
-  await show(costPlot(t), `f_${name}_cost`);
+  console.log(
+    `NumPy, same code, seed 0, all images, 15 epochs: test ${rerun.test} %, ` +
+      `train ${rerun.train} %, last printed cost ${rerun.last_cost}`,
+  );
+  await nb.show(costPlot(t), `f_${name}_cost`);
   console.log("test confusion matrix (rows: true digit, columns: predicted):");
-  console.log(npInts(t.cmTest));
-  await show(plotting(t), `f_${name}_report`);
+  console.log(arrayToString(t.cmTest, { integer: true }));
+  await nb.show(plotting(t), `f_${name}_report`);
   return t;
 }
 
@@ -770,10 +832,10 @@ const m2 = await trainAndReport("M2", "random", 0.01);
 // produce that: with unscaled $\mathcal{N}(0, 1)$ weights, the first layer's sums have a
 // standard deviation of about $\sqrt{784 \cdot 0.1} \approx 9$ (the average squared pixel is about
 // 0.1), the sigmoids saturate, the first cost is far *above* 3.25 (about 13), and there is no
-// plateau. A faithful run ends higher than 68%: 78.60% here, to the digit the specification's
-// NumPy re-run of the shown code with the same seed. The assignment's curve looks like a
+// plateau. A faithful run ends higher than 68%: 78.60% here, the same to the digit as a NumPy
+// run of the same code with seed 0 (and 77.38% with seed 1). The assignment's curve looks like a
 // small-scale start such as `randn * 0.05`…`0.1`; we keep the code as shown and record the
-// difference. The confusions are the expected ones (4 and 9, 3 and 5, 7 and 9).
+// difference (the reproduction table marks this row *differs*). The confusions are the expected ones (4 and 9, 3 and 5, 7 and 9).
 //
 // ### Model 3: Glorot initialisation, learning rate 0.01
 
@@ -786,7 +848,8 @@ const m3 = await trainAndReport("M3", "glorot", 0.01);
 // every class, and with a small learning rate it takes several epochs to break the symmetry)
 // and then falls. The assignment's run ends at 80.47% test accuracy with the same plateau of
 // about five epochs; ours ends at 80.86%, and its fifteen printed costs are, to four decimals,
-// those of the specification's NumPy re-run. This is where the original and a re-run agree best.
+// those of a NumPy run of the same code with seed 0. This is where the original and a faithful
+// run agree best.
 //
 // ### Model 4: standard-normal initialisation, learning rate 0.3
 
@@ -814,7 +877,10 @@ const m6 = await trainAndReport("M6", "random", 0.1);
 // %% [markdown]
 // Between 0.01 and 0.3, the accuracy after 15 epochs rises with the learning rate: with a fixed
 // budget of epochs, a larger step simply gets further. The assignment sees the same ordering
-// (0.01 < 0.05 < 0.1 < 0.3).
+// (0.01 < 0.05 < 0.1 < 0.3), but every one of its standard-normal runs ends higher: 91.33% at
+// 0.05 and about 94–95% at 0.1 (read off the surviving diagonal of its confusion matrix), where
+// the code as shown gives 88.2% and 90.1%. It is the same gap as at 0.01 and 0.3, with the same
+// cause: the executed code started from smaller weights than the code shown.
 //
 // ### Model 7: Glorot initialisation, learning rate 0.05
 
@@ -849,9 +915,9 @@ const combined = (runs: Trained[], title: string) =>
     width: 760,
     height: 480,
   });
-await show(combined(allRuns, "All models"), "f_all_costs");
-await show(combined([m6, m5, m4, m2], "Standard-normal initialisation"), "f_random_costs");
-await show(combined([m8, m7, m3], "Glorot initialisation"), "f_glorot_costs");
+await nb.show(combined(allRuns, "All models"), "f_all_costs");
+await nb.show(combined([m6, m5, m4, m2], "Standard-normal initialisation"), "f_random_costs");
+await nb.show(combined([m8, m7, m3], "Glorot initialisation"), "f_glorot_costs");
 
 // %% [markdown]
 // The assignment printed one cost per epoch (the last batch's) for six of the runs. Side by
@@ -875,7 +941,7 @@ const printedCostPanels = ["M2", "M3", "M4", "M5", "M6", "M8"].map((name) => {
     height: 300,
   });
 });
-await show(panels(printedCostPanels, { columns: 3 }), "f_printed_costs");
+await nb.show(panels(printedCostPanels, { columns: 3 }), "f_printed_costs");
 
 // %% [markdown]
 // The Glorot runs and the zero run start at the uniform-output cost (3.25); the zero run never
@@ -899,8 +965,10 @@ await show(panels(printedCostPanels, { columns: 3 }), "f_printed_costs");
 // We build it from `lib/nn` (`Linear` with `init: "pytorch"`, `Tanh`, `ReLU`, the fused
 // softmax + cross-entropy) and the PyTorch-flavoured `Adam` (coupled `weightDecay`, as
 // `torch.optim.Adam`'s `weight_decay`). We compute in float64 where PyTorch used float32, so that
-// `tests/gen/notebook_02.py` can rerun the quick mode with PyTorch itself to the last few digits.
-// The training loop logs the batch loss every 100 steps, in the assignment's format.
+// PyTorch, run in float64 on the same draws (seed 0), gives the same logged losses to about
+// seven digits (for tanh only in the first epoch; see below why).
+// The training loop logs the batch loss every 100 steps, as the assignment does, and prints the
+// log at the end, one line per epoch.
 
 // %%
 const xTrainRows = mnistRows.train.images;
@@ -952,6 +1020,11 @@ function torchPredict(net: Sequential, x: Tensor): Int32Array {
   return out;
 }
 
+// %% [markdown]
+// The training loop is the assignment's: forward, loss, backward, one Adam step, for 15 epochs
+// of 938 batches, logging the batch loss every 100 steps.
+
+// %%
 function torchTrain(net: Sequential, rng: Generator, weightDecay = 0): TorchRun {
   const start = performance.now();
   const criterion = new SoftmaxCrossEntropyLoss();
@@ -963,6 +1036,7 @@ function torchTrain(net: Sequential, rng: Generator, weightDecay = 0): TorchRun 
     reuseBuffers: true,
   });
   const lossLog: number[] = [];
+  const bar = progress(EPOCHS * loader.length, { label: "step" });
   for (let epoch = 0; epoch < EPOCHS; epoch++) {
     let i = 0;
     for (const { x, y } of loader) {
@@ -970,21 +1044,25 @@ function torchTrain(net: Sequential, rng: Generator, weightDecay = 0): TorchRun 
       const loss = criterion.forward(outputs, y);
       net.backward(criterion.backward(outputs, y), { inputGrad: false });
       optimizer.step();
-      if ((i + 1) % LOG_EVERY === 0) {
-        console.log(
-          sprintf(
-            "Epoch [%d/%d], Step [%d/%d], Loss: %.4f",
-            epoch + 1,
-            EPOCHS,
-            i + 1,
-            loader.length,
-            loss,
-          ),
-        );
-        lossLog.push(loss);
-      }
+      if ((i + 1) % LOG_EVERY === 0) lossLog.push(loss);
       i++;
+      bar.update(epoch * loader.length + i, { loss });
     }
+  }
+  // The assignment printed one line per logged step; here one line per epoch
+  const perEpoch = Math.floor(loader.length / LOG_EVERY);
+  for (let epoch = 0; epoch < EPOCHS; epoch++) {
+    const losses = lossLog.slice(epoch * perEpoch, (epoch + 1) * perEpoch);
+    console.log(
+      sprintf(
+        "Epoch [%2d/%d], Steps %d..%d, Loss:",
+        epoch + 1,
+        EPOCHS,
+        LOG_EVERY,
+        perEpoch * LOG_EVERY,
+      ),
+      losses.map((v) => sprintf("%.4f", v)).join(" "),
+    );
   }
   const seconds = (performance.now() - start) / 1000;
   const predTest = torchPredict(net, xTestRows);
@@ -1008,6 +1086,12 @@ function torchTrain(net: Sequential, rng: Generator, weightDecay = 0): TorchRun 
   };
 }
 
+// %% [markdown]
+// The evaluation counts the correct predictions over the 10,000 test images in one pass
+// (counters start at zero) and draws the confusion matrix; a second figure puts our logged
+// losses next to the assignment's.
+
+// %%
 /** The evaluation cell: accuracy (counters reset), confusion matrix figure. */
 async function torchReport(r: TorchRun, name: string): Promise<void> {
   console.log(
@@ -1021,8 +1105,8 @@ async function torchReport(r: TorchRun, name: string): Promise<void> {
       r.seconds,
     ),
   );
-  console.log(npInts(r.cmTest));
-  await show(
+  console.log(arrayToString(r.cmTest, { integer: true }));
+  await nb.show(
     confusionMatrixPlot(r.cmTest, { xLabel: "predicted", yLabel: "true", width: 520, height: 500 }),
     `f_${name}_confusion`,
   );
@@ -1052,7 +1136,7 @@ const tanhRun = torchTrain(torchModel("tanh", rngTanh), rngTanh);
 
 // %%
 await torchReport(tanhRun, "torch_tanh");
-await show(lossPlot(tanhRun.lossLog, "tanh", "tanh, Adam lr 0.01"), "f_torch_tanh_loss");
+await nb.show(lossPlot(tanhRun.lossLog, "tanh", "tanh, Adam lr 0.01"), "f_torch_tanh_loss");
 
 // %% [markdown]
 // Adam with a learning rate of 0.01 is too aggressive for this tanh network: the logged loss is
@@ -1074,7 +1158,7 @@ const reluRun = torchTrain(reluNet, rngRelu);
 
 // %%
 await torchReport(reluRun, "torch_relu");
-await show(lossPlot(reluRun.lossLog, "relu", "ReLU, Adam lr 0.01"), "f_torch_relu_loss");
+await nb.show(lossPlot(reluRun.lossLog, "relu", "ReLU, Adam lr 0.01"), "f_torch_relu_loss");
 
 // %% [markdown]
 // With ReLU the training loss falls to a few hundredths, and the test accuracy is the best of
@@ -1097,7 +1181,7 @@ const reluWdRun = torchTrain(reluNet, rngRelu, 0.01);
 
 // %%
 await torchReport(reluWdRun, "torch_relu_wd");
-await show(
+await nb.show(
   lossPlot(reluWdRun.lossLog, "relu_wd", "ReLU, Adam lr 0.01, weight decay 0.01 (continued)"),
   "f_torch_relu_wd_loss",
 );
@@ -1163,258 +1247,102 @@ console.log(
 //
 // ## Reproduction table
 //
-// Each quantity the assignment printed or stated, next to this notebook's value. Exact
-// quantities (data, arithmetic, the zero-initialisation result) must match exactly. Trained
-// accuracies are unseeded in the original, so they are compared with a band: for the Glorot runs
-// the assignment's value ± 2 points (± 4 at lr 0.01, whose plateau length varies), for the
-// standard-normal runs the band of a faithful NumPy re-run of the shown code (the specification
-// of this assignment, §7), because the assignment's own values cannot come from that code; for
-// the PyTorch part, the spread of one-pass accuracies that PyTorch itself gives over several
-// seeds. Beyond the assignment, the specification's NumPy re-run used `default_rng(0)` with the
-// same draws in the same order as here, so its numbers are an exact target: those rows
-// ("re-run") compare every from-scratch run to the digits it printed. In quick mode the networks
-// see 6,432 images for 2 epochs, so the trained rows are expected to fail there (they are
-// marked, not hidden).
+// Each quantity the assignment printed or stated, next to this notebook's value, in one of three
+// states. **Exact**: the same to the digits printed (the data, the arithmetic, the
+// zero-initialisation result). **In range**: the original is unseeded, so a trained number can
+// only be expected within a range, and the table says where the range comes from. **Differs**:
+// the assignment's number does not follow from its own code, for the reason given (the
+// standard-normal runs and the never-reset counters of the PyTorch part, explained above).
+//
+// A NumPy run of the same code with seed 0 (the same draws in the same order as here) printed
+// the test and train accuracy and the last printed cost of every from-scratch run, and the
+// fifteen printed costs of the Glorot run at lr 0.01: those rows must come out to its digits.
+// In quick mode only the rows that do not need the full training runs are compared.
 
 // %%
-interface Row {
-  quantity: string;
-  assignment: string;
-  here: string;
-  ok: boolean;
-  note: string;
-}
-const rows: Row[] = [];
-const pct = (v: number) => (100 * v).toFixed(2) + " %";
-function exact(quantity: string, assignment: string, here: string, note = "exact") {
-  rows.push({ quantity, assignment, here, ok: assignment === here, note });
-}
-function band(
-  quantity: string,
-  assignment: string,
-  value: number,
-  lo: number,
-  hi: number,
-  note: string,
-) {
-  rows.push({
-    quantity,
-    assignment,
-    here: pct(value),
-    ok: value >= lo && value <= hi,
-    note: `${note}: ${(100 * lo).toFixed(0)}–${(100 * hi).toFixed(0)} %`,
-  });
-}
-exact(
-  "training / test images",
-  "60000 / 10000",
-  `${mnist.train.labels.length} / ${mnist.test.labels.length}`,
+const EXPECTED = await nb.readData<Record<"rows" | "full_run", Record<string, Expectation>>>(
+  "02_reproduction.json",
 );
-exact("training image 10", "image index 10 label 3", title10);
-exact("len(train_dataloader), last batch", "938, 32", `${fullLoader.length}, ${lastBatch}`);
-exact(
-  "test images per class",
-  "980 1135 1032 1010 982 892 958 1028 974 1009",
-  counts(testLabels).join(" "),
-  "exact (row sums of the printed matrices)",
-);
-rows.push({
-  quantity: "uniform-output cost",
-  assignment: "3.250829733914482",
-  here: repr(uniformCost),
-  ok: Math.abs(uniformCost - 3.250829733914482) < 1e-14,
-  note: "exact to 1e-14 (closed form; summing the 10 terms, as NumPy does too, ends 1 ulp higher)",
-});
-exact(
-  "Glorot bounds",
-  "0.068359 0.089443 0.130931 0.233550",
-  glorotBounds.map((v) => v.toFixed(6)).join(" "),
-  "exact (spec R2)",
-);
-exact(
+const NUMPY_SEED_0 = "a NumPy run of the same code with seed 0";
+const table = nb.table(QUICK ? EXPECTED.rows : { ...EXPECTED.rows, ...EXPECTED.full_run });
+const percent = (v: number) => 100 * v;
+const holds = (ok: boolean) => (ok ? "holds" : "fails");
+const classesOf = (cm: number[][]) => predictedColumns(cm);
+table.row("training / test images", `${trainLabels.length} / ${testLabels.length}`);
+table.row("training image 10", title10);
+table.row("len(train_dataloader), last batch", [fullLoader.length, lastBatch]);
+table.row("test images per class", counts(testLabels));
+table.row("uniform-output cost", uniformCost);
+table.row("Glorot bounds", glorotBounds);
+table.row(
   "cache / parameter / gradient keys",
-  "8 / 8 / 15",
-  `${Object.keys(cache0).length} / ${Object.keys(parameters0).length} / ${
-    Object.keys(pass0).length
-  }`,
+  [cache0, parameters0, pass0].map((d) => Object.keys(d).length).join(" / "),
 );
-rows.push({
-  quantity: "untrained output sums to 1",
-  assignment: "1",
-  here: sampleOut.reduce((a, b) => a + b).toFixed(12),
-  ok: Math.abs(sampleOut.reduce((a, b) => a + b) - 1) < 1e-12,
-  note: "property (values are random)",
+table.row("untrained: output sums to", sampleOut.reduce((a, b) => a + b));
+table.row("untrained Glorot: test accuracy", percent(untrained.test));
+table.row("untrained Glorot: train accuracy", percent(untrained.train));
+table.row("untrained: classes predicted", classesOf(untrained.cmTest).length, {
+  shown: `${classesOf(untrained.cmTest).length} (${classesOf(untrained.cmTest)})`,
 });
-band("untrained Glorot, test accuracy", "11.03 %", untrained.test, 0.08, 0.13, "chance level");
-band("untrained Glorot, train accuracy", "10.96 %", untrained.train, 0.08, 0.13, "chance level");
-rows.push({
-  quantity: "untrained: classes predicted",
-  assignment: "2 (0 and 7)",
-  here: `${predictedColumns(untrained.cmTest).length} (${predictedColumns(untrained.cmTest)})`,
-  ok: predictedColumns(untrained.cmTest).length <= 3,
-  note: "collapse onto 1–3 classes",
-});
-exact("M1 zero, lr 0.01: test accuracy", "11.35 %", pct(m1.testAcc), "exact (provable)");
-exact(
-  "M1 zero, lr 0.01: classes predicted",
-  "1",
-  predictedColumns(m1.cmTest).join(" "),
-  "exact (provable)",
+table.row("M1 zero, lr 0.01: test accuracy", percent(m1.testAcc));
+table.row("M1 zero, lr 0.01: classes predicted", classesOf(m1.cmTest).join(" "));
+table.row(
+  "PyTorch part: printed accuracies = 100 · counter / samples",
+  Object.values(counterArithmetic).map((c) => (100.0 * c.correct) / c.samples),
 );
-band("M2 random, lr 0.01: test accuracy", "≈68 %", m2.testAcc, 0.70, 0.85, "re-run band");
-band("M3 glorot, lr 0.01: test accuracy", "80.47 %", m3.testAcc, 0.7647, 0.8447, "assignment ± 4");
-band("M4 random, lr 0.3: test accuracy", "96.85 %", m4.testAcc, 0.90, 0.95, "re-run band");
-rows.push({
-  quantity: "M4 random, lr 0.3: train − test",
-  assignment: "—",
-  here: pct(m4.trainAcc - m4.testAcc),
-  ok: m4.trainAcc - m4.testAcc > 0.02,
-  note: "re-run: train ≫ test (overfits)",
-});
-band("M5 random, lr 0.05: test accuracy", "91.33 %", m5.testAcc, 0.86, 0.91, "re-run band");
-band(
-  "M6 random, lr 0.1: test accuracy",
-  "≈94–95 % (diagonal)",
-  m6.testAcc,
-  0.88,
-  0.93,
-  "re-run band",
-);
-band("M7 glorot, lr 0.05: test accuracy", "92 %", m7.testAcc, 0.90, 0.94, "assignment ± 2");
-band("M8 glorot, lr 0.1: test accuracy", "94.24 %", m8.testAcc, 0.9224, 0.9624, "assignment ± 2");
-// The specification's faithful NumPy re-run used default_rng(0) with the same draws in the same
-// order, so in the full run its numbers must come out to the printed digits.
-for (const t of allRuns) {
-  const r = ASSIGNMENT.rerun_seed0[t.name];
-  const here = sprintf(
-    "%.2f / %.2f / %.3f",
-    100 * t.testAcc,
-    100 * t.trainAcc,
-    t.epochCosts[t.epochCosts.length - 1],
-  );
-  exact(
-    `${t.name} ${t.initial}, lr ${t.learningRate}: test % / train % / last cost`,
-    `${r.test} / ${r.train} / ${r.last_cost}`,
-    here,
-    "re-run (spec §7, seed 0), to the digits printed",
-  );
-}
-const m3Rerun = ASSIGNMENT.rerun_seed0.M3.epoch_costs ?? [];
-const m3Agree = m3Rerun.filter((c, e) => m3.epochCosts[e]?.toFixed(4) === c).length;
-exact(
-  "M3 glorot, lr 0.01: printed cost of every epoch",
-  `${m3Rerun.length} of 15`,
-  `${m3Agree} of ${m3.epochCosts.length}`,
-  "re-run (spec §7, seed 0), 4 decimals",
-);
-const ordered = (xs: number[]) => xs.every((v, i) => i === 0 || v > xs[i - 1]);
-rows.push({
-  quantity: "ordering zero < random 0.01 < 0.05 < 0.1 < 0.3",
-  assignment: "holds",
-  here: ordered([m1, m2, m5, m6, m4].map((t) => t.testAcc)) ? "holds" : "fails",
-  ok: ordered([m1, m2, m5, m6, m4].map((t) => t.testAcc)),
-  note: "spec §6.3",
-});
-rows.push({
-  quantity: "ordering glorot 0.01 < 0.05 < 0.1",
-  assignment: "holds",
-  here: ordered([m3, m7, m8].map((t) => t.testAcc)) ? "holds" : "fails",
-  ok: ordered([m3, m7, m8].map((t) => t.testAcc)),
-  note: "spec §6.3",
-});
-const glorotBeatsRandom = m3.testAcc > m2.testAcc && m7.testAcc > m5.testAcc;
-rows.push({
-  quantity: "glorot > random at lr 0.01 and 0.05",
-  assignment: "holds",
-  here: glorotBeatsRandom ? "holds" : "fails",
-  ok: glorotBeatsRandom,
-  note: "spec §6.3",
-});
-const cmOk = allRuns.every((t) =>
-  t.cmTest.every((r, k) => r.reduce((a, b) => a + b) === counts(testLabels)[k]) &&
-  Math.abs(t.cmTest.reduce((s, r, k) => s + r[k], 0) / 10000 - t.testAcc) < 1e-12
-);
-exact(
-  "confusion matrices: row sums, trace = accuracy",
-  "holds",
-  cmOk ? "holds" : "fails",
-  "exact (spec R21)",
-);
-const meanOf = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-// PyTorch's own spread over seeds 0-2 and the specification's stand-in, widened by 1 point
-for (
-  const [key, label, printed, run] of [
-    ["tanh", "tanh", "88.48 % (cumulative)", tanhRun],
-    ["relu", "ReLU", "74.118 % (cumulative)", reluRun],
-    ["relu_wd", "ReLU + wd 0.01, continued", "76.92 % (cumulative), ≈90.94 % alone", reluWdRun],
-  ] as const
-) {
-  const seen = [
-    ...ASSIGNMENT.torch_spread[key],
-    Number(ASSIGNMENT.torch_standin_seed0[key].test) / 100,
-  ];
-  const lo = Math.min(...seen) - 0.01;
-  const hi = Math.max(...seen) + 0.01;
-  rows.push({
-    quantity: `${label} (PyTorch): test accuracy, one pass`,
-    assignment: printed,
-    here: pct(run.testAcc),
-    ok: run.testAcc >= lo && run.testAcc <= hi,
-    note: `PyTorch seeds 0–2 and stand-in ± 1: ${(100 * lo).toFixed(1)}–${(100 * hi).toFixed(1)} %`,
+if (!QUICK) {
+  for (const t of [m2, m3, m4, m5, m6, m7, m8]) {
+    table.row(`${t.name} ${t.initial}, lr ${t.learningRate}: test accuracy`, percent(t.testAcc));
+  }
+  for (const t of allRuns) {
+    const r = ASSIGNMENT.rerun_seed0[t.name];
+    table.row(`${t.name}: test %, train %, last printed cost`, [
+      percent(t.testAcc),
+      percent(t.trainAcc),
+      t.epochCosts[t.epochCosts.length - 1],
+    ], { original: `[${r.test} ${r.train} ${r.last_cost}]`, source: NUMPY_SEED_0 });
+  }
+  table.row("M3: the fifteen printed costs", m3.epochCosts, {
+    original: `[${ASSIGNMENT.rerun_seed0.M3.epoch_costs!.join(" ")}]`,
+    source: NUMPY_SEED_0,
   });
+  const increasing = (runs: Trained[]) =>
+    runs.every((t, i) => i === 0 || t.testAcc > runs[i - 1].testAcc);
+  table.row(
+    "ordering zero < random 0.01 < 0.05 < 0.1 < 0.3",
+    holds(increasing([m1, m2, m5, m6, m4])),
+  );
+  table.row("ordering glorot 0.01 < 0.05 < 0.1", holds(increasing([m3, m7, m8])));
+  table.row(
+    "glorot > random at lr 0.01 and 0.05",
+    holds(m3.testAcc > m2.testAcc && m7.testAcc > m5.testAcc),
+  );
+  table.row(
+    "confusion matrices: row sums = class counts, trace = accuracy",
+    holds(
+      allRuns.every((t) =>
+        t.cmTest.every((r, k) => r.reduce((a, b) => a + b) === counts(testLabels)[k]) &&
+        Math.abs(t.cmTest.reduce((s, r, k) => s + r[k], 0) / 10000 - t.testAcc) < 1e-12
+      ),
+    ),
+  );
+  table.row("tanh (PyTorch): test accuracy", percent(tanhRun.testAcc));
+  table.row("ReLU (PyTorch): test accuracy", percent(reluRun.testAcc));
+  table.row(
+    "ReLU + weight decay 0.01, continued (PyTorch): test accuracy",
+    percent(reluWdRun.testAcc),
+  );
+  table.row(
+    "ReLU + weight decay: one pass, inferred from the counters",
+    percent(reluWdRun.testAcc),
+  );
+  const meanOf = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  table.row("tanh: mean logged loss", meanOf(tanhRun.lossLog));
+  table.row("ReLU: mean logged loss", meanOf(reluRun.lossLog));
+  table.row("ReLU + weight decay: mean logged loss", meanOf(reluWdRun.lossLog));
+  table.row("logged losses per run", tanhRun.lossLog.length);
 }
-rows.push({
-  quantity: "tanh: mean logged loss",
-  assignment: "0.4803",
-  here: meanOf(tanhRun.lossLog).toFixed(4),
-  ok: Math.abs(meanOf(tanhRun.lossLog) - 0.4803) < 0.15,
-  note: "± 0.15",
-});
-rows.push({
-  quantity: "ReLU: mean logged loss",
-  assignment: "0.1319",
-  here: meanOf(reluRun.lossLog).toFixed(4),
-  ok: Math.abs(meanOf(reluRun.lossLog) - 0.1319) < 0.08,
-  note: "± 0.08",
-});
-rows.push({
-  quantity: "ReLU + wd: mean logged loss",
-  assignment: "0.3221",
-  here: meanOf(reluWdRun.lossLog).toFixed(4),
-  ok: Math.abs(meanOf(reluWdRun.lossLog) - 0.3221) < 0.1,
-  note: "± 0.1",
-});
-exact("logged losses per run", "135", String(tanhRun.lossLog.length), "15 epochs × 9");
-const counterMatches =
-  Object.values(counterArithmetic).filter((c) => (100.0 * c.correct) / c.samples === c.printed)
-    .length;
-exact(
-  "printed accuracies = counter arithmetic",
-  "3 of 3",
-  `${counterMatches} of 3`,
-  "exact: 53086/60000, 37059/50000, 46153/60000",
-);
-
-const agreeing = rows.filter((r) => r.ok).length;
-const cell = (text: string) => text.replace(/\|/g, "\\|");
-const markdownTable = [
-  "| quantity | assignment | here | agreement |",
-  "| --- | --- | --- | --- |",
-  ...rows.map((r) =>
-    `| ${r.quantity} | ${cell(r.assignment)} | ${cell(r.here)} | ${r.ok ? "✓" : "✗"} ${r.note} |`
-  ),
-].join("\n");
-const plainTable = rows.map((r) =>
-  `${r.ok ? "ok  " : "FAIL"} ${r.quantity}: ${r.here} (assignment ${r.assignment})`
-).join("\n");
-await Deno.jupyter.display({ "text/markdown": markdownTable, "text/plain": plainTable }, {
-  raw: true,
-});
-console.log(
-  `${agreeing} of ${rows.length} rows agree${
-    QUICK ? " (quick mode: the trained rows are not expected to)" : ""
-  }.`,
-);
+await table.show();
 
 // %% [markdown]
 // ## Exporting the trained models to ONNX
@@ -1426,29 +1354,24 @@ console.log(
 // $W_l^\top$), where only the first layer has a bias and a `Softmax` ends it. Its input is the
 // usual row-major 784-pixel image: we permute the columns of $W_1$ back from the assignment's
 // transposed pixel order, so the file works on plain MNIST rows.
+//
+// Both files take what a web page has, a 28×28 image of pixel values 0 to 255: their first node
+// divides by 255, and the ReLU model gets a final softmax, so that both output class
+// probabilities. Thirty-two test images are saved beside each model (`<name>.samples.json`) for
+// the model page in `notebooks/web/`.
 
 // %%
 const bestScratch = allRuns.reduce((a, b) => (b.testAcc > a.testAcc ? b : a));
-function toSequential(p: Params): Sequential {
-  const layers = [];
-  for (let l = 1; l <= L; l++) {
-    const [nOut, nIn] = p["W" + l].shape;
-    const lin = new Linear(nIn, nOut, { init: "zeros", bias: l === 1 });
-    const [weight, bias] = lin.parameters();
-    const w = p["W" + l].data;
-    for (let o = 0; o < nOut; o++) {
-      for (let i = 0; i < nIn; i++) {
-        // Layer 1: our feature c*28 + r is the row-major pixel r*28 + c.
-        const row = l === 1 ? (i % 28) * 28 + Math.floor(i / 28) : i;
-        weight.value.data[row * nOut + o] = w[o * nIn + i];
-      }
-    }
-    if (l === 1) bias.value.data.set(p.b1.data);
-    layers.push(lin, l < L ? new Sigmoid() : new Softmax());
-  }
-  return new Sequential(layers).eval();
+const pct = (v: number) => (100 * v).toFixed(2) + " %";
+const scratchNet = toSequential(bestScratch.parameters, true).eval();
+// The test images as a page has them: pixel values 0..255, [10000, 28, 28].
+const testPixels = new Tensor(
+  Float64Array.from(xTestRows.data, (v) => Math.round(v * 255)),
+  [10000, 28, 28],
+);
+function rowSoftmax(logits: Tensor): Tensor {
+  return new Softmax().forward(logits).clone();
 }
-const scratchNet = toSequential(bestScratch.parameters);
 const reluExport = reluNet.eval();
 const onnxCheck: Record<string, unknown> = {};
 for (
@@ -1457,16 +1380,27 @@ for (
     ["relu", reluExport, "02_mnist_mlp_relu.onnx"],
   ] as const
 ) {
-  const path = `${OUT}/${file}`;
+  const path = `${nb.out}/${file}`;
   await saveOnnx(net, path, {
     docString: name === "scratch"
-      ? `EE5179 assignment 1, ${bestScratch.key}; input 784 row-major pixels / 255; output softmax`
-      : "EE5179 assignment 1, PyTorch part: ReLU MLP after Adam with weight decay; output logits",
+      ? `EE5179 assignment 1, ${bestScratch.key}; input 28x28 pixels 0..255; output softmax`
+      : "EE5179 assignment 1, PyTorch part: ReLU MLP after Adam with weight decay; " +
+        "input 28x28 pixels 0..255; output softmax of the logits",
+    pixels: { shape: [28, 28], divideBy: 255 },
+    softmax: name === "relu",
+    classNames: MNIST_CLASSES,
+    dataset: "MNIST",
   });
-  const ours = net.forward(xTestRows).clone();
+  await saveOnnxSamples(path, {
+    values: new Tensor(testPixels.data.slice(0, 32 * 784), [32, 28, 28]),
+    labels: Array.from(testLabels.subarray(0, 32)),
+    source: "the first 32 test images",
+  });
+  const outputs = net.forward(xTestRows).clone();
+  const ours = name === "relu" ? rowSoftmax(outputs) : outputs;
   const record: Record<string, unknown> = { file, bytes: (await Deno.stat(path)).size };
   for (const backend of ["ort-node", "ort-wasm"] as const) {
-    const theirs = await runOnnx(path, xTestRows, { backend });
+    const theirs = await runOnnx(path, testPixels, { backend });
     let maxAbs = 0;
     let same = 0;
     let correct = 0;
@@ -1510,9 +1444,8 @@ console.log(`best from-scratch model: ${bestScratch.key} (${pct(bestScratch.test
 //
 // ## Summary file
 //
-// The key numbers go to `summary.json` next to the figures; `tests/notebook_02_test.ts` runs
-// the quick mode and compares them with `tests/fixtures/notebook_02.json`, written by
-// `tests/gen/notebook_02.py` (NumPy for the from-scratch part, PyTorch for the rest).
+// The key numbers (data, untrained network, every run's costs, accuracies and confusion matrix,
+// the ONNX checks and the reproduction table) go to `summary.json` next to the figures.
 
 // %%
 const runRecord = (t: Trained) => ({
@@ -1535,52 +1468,54 @@ const torchRecord = (r: TorchRun) => ({
   confusion_test: r.cmTest,
   seconds: r.seconds,
 });
-Object.assign(summary, {
-  headline: `reproduction: ${agreeing}/${rows.length} rows agree; best from-scratch ${
-    pct(bestScratch.testAcc)
-  } (${bestScratch.name}), ReLU ${pct(reluRun.testAcc)}`,
-  config: {
-    n_train: N_TRAIN,
-    epochs: EPOCHS,
-    record_every: RECORD_EVERY,
-    log_every: LOG_EVERY,
-    seed: SEED,
-    cost_clip: COST_EPS,
+await nb.writeSummary(
+  {
+    config: {
+      n_train: N_TRAIN,
+      epochs: EPOCHS,
+      record_every: RECORD_EVERY,
+      log_every: LOG_EVERY,
+      seed: SEED,
+      cost_clip: COST_EPS,
+    },
+    data: {
+      train_counts: counts(trainLabels),
+      test_counts: counts(testLabels),
+      train_label_10: trainLabels[10],
+      batches: fullLoader.length,
+      last_batch: lastBatch,
+      pixel_sum_train_10: Array.from(xTrainAll.data.subarray(7840, 8624)).reduce(
+        (a, b) => a + b,
+        0,
+      ),
+    },
+    glorot_bounds: glorotBounds,
+    uniform_cost: uniformCost,
+    gradient_check: gradErrors,
+    untrained: {
+      first_batch: Array.from(firstBatch.slice(0, 12)),
+      sample_label: smokeLabels[sample],
+      sample_output: sampleOut,
+      sample_prediction: samplePrediction,
+      first_batch_cost: firstBatchCost,
+      W1_corner: [
+        Array.from(parameters0.W1.data.slice(0, 3)),
+        Array.from(parameters0.W1.data.slice(784, 787)),
+      ],
+      test_acc: untrained.test,
+      train_acc: untrained.train,
+      confusion_test: untrained.cmTest,
+      predicted_classes_test: predictedColumns(untrained.cmTest),
+    },
+    runs: Object.fromEntries(allRuns.map((t) => [t.name, runRecord(t)])),
+    torch: {
+      tanh: torchRecord(tanhRun),
+      relu: torchRecord(reluRun),
+      relu_wd: torchRecord(reluWdRun),
+    },
+    onnx: onnxCheck,
   },
-  data: {
-    train_counts: counts(trainLabels),
-    test_counts: counts(testLabels),
-    train_label_10: trainLabels[10],
-    batches: fullLoader.length,
-    last_batch: lastBatch,
-    pixel_sum_train_10: Array.from(xTrainAll.data.subarray(7840, 8624)).reduce((a, b) => a + b, 0),
-  },
-  glorot_bounds: glorotBounds,
-  uniform_cost: uniformCost,
-  gradient_check: gradErrors,
-  untrained: {
-    first_batch: Array.from(firstBatch.slice(0, 12)),
-    sample_label: smokeLabels[sample],
-    sample_output: sampleOut,
-    sample_prediction: samplePrediction,
-    first_batch_cost: firstBatchCost,
-    W1_corner: [
-      Array.from(parameters0.W1.data.slice(0, 3)),
-      Array.from(parameters0.W1.data.slice(784, 787)),
-    ],
-    test_acc: untrained.test,
-    train_acc: untrained.train,
-    confusion_test: untrained.cmTest,
-    predicted_classes_test: predictedColumns(untrained.cmTest),
-  },
-  runs: Object.fromEntries(allRuns.map((t) => [t.name, runRecord(t)])),
-  torch: {
-    tanh: torchRecord(tanhRun),
-    relu: torchRecord(reluRun),
-    relu_wd: torchRecord(reluWdRun),
-  },
-  onnx: onnxCheck,
-  reproduction: rows,
-});
-await Deno.writeTextFile(`${OUT}/summary.json`, JSON.stringify(summary, null, 1) + "\n");
-console.log(summary.headline);
+  `best from-scratch ${pct(bestScratch.testAcc)} (${bestScratch.name}), ReLU ${
+    pct(reluRun.testAcc)
+  }`,
+);

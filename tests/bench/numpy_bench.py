@@ -10,6 +10,7 @@ Timings use the same rule as the Deno side: the best of several runs after a war
 """
 
 import json
+import resource
 import sys
 import time
 
@@ -163,6 +164,9 @@ def main(argv):
     else:
         raise SystemExit(f"unknown workload {what!r}")
     out["numpy"] = np.__version__
+    # Peak resident memory of this process (ru_maxrss is in KiB on Linux, bytes on macOS).
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    out["peakMiB"] = rss / 2**20 if sys.platform == "darwin" else rss / 1024
     print(json.dumps(out))
 
 
