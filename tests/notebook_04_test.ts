@@ -92,7 +92,7 @@ Deno.test({
       assert.equal(s.reproduction.unexpected, 0, JSON.stringify(s.reproduction.rows, null, 1));
       const lr = s.reproduction.rows.filter((r: Json) => r.quantity.includes("learning rate"));
       assert.equal(lr.length, 9);
-      for (const r of lr.filter((r: Json) => r.quantity.includes("epoch 10"))) {
+      for (const r of lr.filter((r: Json) => r.quantity.endsWith("at epoch 10"))) {
         assert.equal(r.state, "exact", r.quantity);
       }
     });
