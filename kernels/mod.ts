@@ -7,9 +7,17 @@
  * its dtype and size; see `calibrate()`).
  *
  * ```ts
- * import { gemm, listBackends, setBackend } from "./kernels/mod.ts";
- * console.table(listBackends());
- * setBackend("blas");
+ * import assert from "node:assert/strict";
+ * import { gemm, getBackend, setBackend } from "@dlfs/deno-dl/kernels";
+ *
+ * setBackend("js"); // or "blas", "ort-node", ...: listBackends() says which load here
+ * assert.equal(getBackend().name, "js");
+ * // C = A @ B, row-major, with A = [[1, 2], [3, 4]] and B = [[0, 1], [1, 0]]
+ * const c = new Float64Array(4);
+ * const [a, b] = [Float64Array.of(1, 2, 3, 4), Float64Array.of(0, 1, 1, 0)];
+ * gemm({ transA: false, transB: false, m: 2, n: 2, k: 2, alpha: 1, a, b, beta: 0, c });
+ * assert.deepEqual([...c], [2, 1, 4, 3]);
+ * setBackend("auto"); // the default
  * ```
  *
  * @module
@@ -39,10 +47,15 @@ export {
 } from "./registry.ts";
 export type { BackendResolver, CalibrationTable } from "./auto.ts";
 export { autoChoice, nearestPoint, rankAt, smallWorkFromTable } from "./auto.ts";
-export type { CalibrateOptions, GemmShape, MeasureOptions } from "./calibrate.ts";
+export type { CalibrateOptions, FirstUseOptions, GemmShape, MeasureOptions } from "./calibrate.ts";
 export {
   calibrate,
+  calibrateForThisMachine,
+  CALIBRATION_ENV_VAR,
   CALIBRATION_SIZES,
+  calibrationCacheDir,
+  calibrationKey,
+  FIRST_USE_SIZES,
   gflops,
   machineDescription,
   measureGemm,

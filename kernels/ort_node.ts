@@ -13,7 +13,6 @@
  *
  * @module
  */
-import { createRequire } from "node:module";
 import type { Backend, BackendFactory, FloatArray, GemmCall, KernelDType } from "./types.ts";
 import { dtypeOf, validateGemm } from "./types.ts";
 import { scaleInPlace, storeScaled } from "./epilogue.ts";
@@ -21,6 +20,7 @@ import { gemmModel } from "./onnx_gemm_model.ts";
 import { createOrtBridgeBackend } from "./ort_bridge.ts";
 import { granted } from "./permissions.ts";
 import type { OrtModule } from "./ort_types.ts";
+import { requireOrtNode } from "./node_modules_deps.ts";
 
 /** The few members of onnxruntime-node's native binding used here (dist/binding.d.ts). */
 interface NativeSession {
@@ -49,9 +49,9 @@ export interface OrtNodeOptions {
 
 /** Loads the native binding synchronously (createRequire), or throws why not. */
 function loadBinding(): { native: NativeBinding; Tensor: TensorConstructor } {
-  const require = createRequire(import.meta.url);
-  const native = require("onnxruntime-node/dist/binding.js") as NativeBinding;
-  const { Tensor } = require("onnxruntime-node") as { Tensor: TensorConstructor };
+  const { binding, ort } = requireOrtNode();
+  const native = binding as NativeBinding;
+  const { Tensor } = ort as { Tensor: TensorConstructor };
   native.initOrt();
   return { native, Tensor };
 }

@@ -13,6 +13,7 @@ import { CTRL, dataLayout, ERROR_BYTES, STATE, WEBGPU_FALLBACK_ENV_VAR } from ".
 import { gemmModel } from "./onnx_gemm_model.ts";
 import type { OrtModule, OrtSession } from "./ort_types.ts";
 import type { KernelDType } from "./types.ts";
+import { importOrtNode, importOrtWeb, importOrtWebGpu } from "./deps.ts";
 
 type Dtype = KernelDType;
 
@@ -37,26 +38,11 @@ parentPort?.on("message", (msg: DataMessage) => {
   }
 });
 
-/**
- * Imports an ONNX Runtime package through the import map (deno.json pins the version); when the
- * program runs outside this repository, e.g. a notebook elsewhere importing the lib by path, there
- * is no import map, so the same pinned version is named directly (keep these in step with deno.json).
- */
+/** Imports the ONNX Runtime package of provider `p` (pinned in `deps.ts`). */
 async function importOrt(p: OrtProvider): Promise<OrtModule> {
-  let ort: unknown;
-  try {
-    if (p === "node") ort = await import("onnxruntime-node");
-    else if (p === "webgpu") ort = await import("onnxruntime-web/webgpu");
-    else ort = await import("onnxruntime-web");
-  } catch {
-    // deno-lint-ignore no-import-prefix -- the fallback for programs without this import map
-    if (p === "node") ort = await import("npm:onnxruntime-node@1.30.0");
-    // deno-lint-ignore no-import-prefix -- idem
-    else if (p === "webgpu") ort = await import("npm:onnxruntime-web@1.30.0/webgpu");
-    // deno-lint-ignore no-import-prefix -- idem
-    else ort = await import("npm:onnxruntime-web@1.30.0");
-  }
-  return ort as OrtModule;
+  if (p === "node") return (await importOrtNode()) as unknown as OrtModule;
+  if (p === "webgpu") return (await importOrtWebGpu()) as unknown as OrtModule;
+  return (await importOrtWeb()) as unknown as OrtModule;
 }
 
 /**

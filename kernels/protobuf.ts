@@ -194,11 +194,19 @@ export class ProtoWriter {
  * Reads the fields of one protobuf message from a byte range.
  *
  * ```ts
- * const r = new ProtoReader(bytes);
+ * import assert from "node:assert/strict";
+ * import { ProtoReader, ProtoWriter } from "@dlfs/deno-dl/onnx";
+ *
+ * const w = new ProtoWriter();
+ * w.string(1, "gemm");
+ * w.int(2, 7);
+ * const r = new ProtoReader(w.finish());
+ * let name = "";
  * while (r.next()) {
  *   if (r.field === 1) name = r.string();
  *   else r.skip();
  * }
+ * assert.equal(name, "gemm");
  * ```
  *
  * Offsets in error messages count from the start of the whole buffer, so they point into the file.

@@ -6,9 +6,12 @@
  * never breaks the others.
  *
  * The default selection is `auto` (see `auto.ts`): each product goes to the backend that measured
- * fastest for its element type and size, small ones to `js`. The measurements are the calibration
- * table committed in `calibration.json` (made on the machine it names) until `calibrate()` measures
- * this machine. The environment variable `DENO_KERNELS_BACKEND` picks another default (e.g. `js`).
+ * fastest for its element type and size, small ones to `js`. The measurements are this machine's:
+ * on `auto`'s first product the registry takes the table cached in the user's cache folder, or
+ * measures one (about a second; see `calibrateForThisMachine`). The table committed in
+ * `calibration.json` (made on the machine it names) is the fallback when nothing can be measured;
+ * `setCalibration()` and `calibrate()` replace either. The environment variable
+ * `DENO_KERNELS_BACKEND` picks another default (e.g. `js`).
  *
  * @module
  */
@@ -21,6 +24,7 @@ import { createOrtBridgeBackend } from "./ort_bridge.ts";
 import { ortWebGpuFactory } from "./ort_webgpu.ts";
 import { type CalibrationTable, createAutoBackend, smallWorkFromTable } from "./auto.ts";
 import { readEnv } from "./permissions.ts";
+import { calibrateForThisMachine } from "./calibrate.ts";
 import defaultCalibration from "./calibration.json" with { type: "json" };
 
 interface Entry {
@@ -41,6 +45,8 @@ const UNMEASURED_SMALL_WORK = 32 ** 3;
 
 const entries = new Map<string, Entry>();
 let calibration: CalibrationTable = defaultCalibration as CalibrationTable;
+/** Whether `calibration` is settled: measured or read for this machine, or set by the user. */
+let calibrationSettled = false;
 /** A user-set threshold replacing the calibrated ones (`undefined`: use the calibration). */
 let smallWorkOverride: number | undefined;
 const reportedFallbacks = new Set<string>();
@@ -66,7 +72,17 @@ export function tryBackend(name: string): Backend | undefined {
   return entry ? load(entry) : undefined;
 }
 
-const autoBackend = createAutoBackend(() => calibration, tryBackend, jsBackend);
+/** The table `auto` routes by: on first use, this machine's (cached or measured now). */
+function autoTable(): CalibrationTable {
+  if (!calibrationSettled) {
+    calibrationSettled = true;
+    const measured = calibrateForThisMachine();
+    if (measured) calibration = measured;
+  }
+  return calibration;
+}
+
+const autoBackend = createAutoBackend(autoTable, tryBackend, jsBackend);
 
 registerBackend({
   name: "js",
@@ -141,9 +157,12 @@ export function listBackends(): BackendInfo[] {
   });
 }
 
-/** The calibration table `auto` and the small-product thresholds use. */
-export function getCalibration(): CalibrationTable {
-  return calibration;
+/**
+ * The calibration table `auto` and the small-product thresholds use: the committed fallback until
+ * `auto`'s first product (or `settle: true`) replaces it by this machine's.
+ */
+export function getCalibration(options: { settle?: boolean } = {}): CalibrationTable {
+  return options.settle ? autoTable() : calibration;
 }
 
 /** Replaces the calibration table (e.g. one returned by `calibrate()` and saved earlier). */
@@ -160,6 +179,7 @@ export function setCalibration(table: CalibrationTable): void {
     }
   }
   calibration = table;
+  calibrationSettled = true;
 }
 
 /**

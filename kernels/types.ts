@@ -100,9 +100,12 @@ export function validateGemm(call: GemmCall): void {
   const dt = operandType("gemm", "C", c);
   const ta = operandType("gemm", "A", a), tb = operandType("gemm", "B", b);
   for (const [name, v] of [["m", m], ["n", n], ["k", k]] as const) {
+    if (!Number.isInteger(v) || v < 0) {
+      throw new RangeError(`gemm: ${name} must be a non-negative integer, got ${v}`);
+    }
     // BLAS takes 32-bit sizes: a larger one would wrap around in native code.
-    if (!Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1) {
-      throw new RangeError(`gemm: ${name} must be an integer in [0, 2^31 - 1], got ${v}`);
+    if (v > 2 ** 31 - 1) {
+      throw new RangeError(`gemm: ${name} = ${v} is too large: sizes are at most 2^31 - 1`);
     }
   }
   if (a.length < m * k) {

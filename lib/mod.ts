@@ -2,9 +2,16 @@
  * Deep learning from scratch in Deno: the public API.
  *
  * ```ts
- * import { defaultRng, Linear, ReLU, Sequential, Sigmoid, tensor } from "./lib/mod.ts";
+ * import assert from "node:assert/strict";
+ * import { defaultRng, Linear, ones, ReLU, Sequential, Sigmoid } from "@dlfs/deno-dl";
+ *
  * const rng = defaultRng(12345);
- * const net = new Sequential([new Linear(64, 32, { rng }), new ReLU(), new Linear(32, 1, { rng }), new Sigmoid()]);
+ * const net = new Sequential([
+ *   new Linear(64, 32, { rng }), new ReLU(), new Linear(32, 1, { rng }), new Sigmoid(),
+ * ]);
+ * const p = net.forward(ones([2, 64]));
+ * assert.deepEqual(p.shape, [2, 1]);
+ * assert.ok(p.data[0] > 0 && p.data[0] < 1); // a probability
  * ```
  *
  * NumPy's `np.random` module-level functions live under the `random` namespace

@@ -52,12 +52,14 @@ import {
   linePlot,
   loadMnist,
   matmul,
+  MNIST_CLASSES,
   panels,
   progress,
   ReLU,
   repr,
   runOnnx,
   saveOnnx,
+  saveOnnxSamples,
   Sequential,
   Sigmoid,
   Softmax,
@@ -1352,11 +1354,24 @@ await table.show();
 // $W_l^\top$), where only the first layer has a bias and a `Softmax` ends it. Its input is the
 // usual row-major 784-pixel image: we permute the columns of $W_1$ back from the assignment's
 // transposed pixel order, so the file works on plain MNIST rows.
+//
+// Both files take what a web page has, a 28×28 image of pixel values 0 to 255: their first node
+// divides by 255, and the ReLU model gets a final softmax, so that both output class
+// probabilities. Thirty-two test images are saved beside each model (`<name>.samples.json`) for
+// the model page in `notebooks/web/`.
 
 // %%
 const bestScratch = allRuns.reduce((a, b) => (b.testAcc > a.testAcc ? b : a));
 const pct = (v: number) => (100 * v).toFixed(2) + " %";
 const scratchNet = toSequential(bestScratch.parameters, true).eval();
+// The test images as a page has them: pixel values 0..255, [10000, 28, 28].
+const testPixels = new Tensor(
+  Float64Array.from(xTestRows.data, (v) => Math.round(v * 255)),
+  [10000, 28, 28],
+);
+function rowSoftmax(logits: Tensor): Tensor {
+  return new Softmax().forward(logits).clone();
+}
 const reluExport = reluNet.eval();
 const onnxCheck: Record<string, unknown> = {};
 for (
@@ -1368,13 +1383,24 @@ for (
   const path = `${nb.out}/${file}`;
   await saveOnnx(net, path, {
     docString: name === "scratch"
-      ? `EE5179 assignment 1, ${bestScratch.key}; input 784 row-major pixels / 255; output softmax`
-      : "EE5179 assignment 1, PyTorch part: ReLU MLP after Adam with weight decay; output logits",
+      ? `EE5179 assignment 1, ${bestScratch.key}; input 28x28 pixels 0..255; output softmax`
+      : "EE5179 assignment 1, PyTorch part: ReLU MLP after Adam with weight decay; " +
+        "input 28x28 pixels 0..255; output softmax of the logits",
+    pixels: { shape: [28, 28], divideBy: 255 },
+    softmax: name === "relu",
+    classNames: MNIST_CLASSES,
+    dataset: "MNIST",
   });
-  const ours = net.forward(xTestRows).clone();
+  await saveOnnxSamples(path, {
+    values: new Tensor(testPixels.data.slice(0, 32 * 784), [32, 28, 28]),
+    labels: Array.from(testLabels.subarray(0, 32)),
+    source: "the first 32 test images",
+  });
+  const outputs = net.forward(xTestRows).clone();
+  const ours = name === "relu" ? rowSoftmax(outputs) : outputs;
   const record: Record<string, unknown> = { file, bytes: (await Deno.stat(path)).size };
   for (const backend of ["ort-node", "ort-wasm"] as const) {
-    const theirs = await runOnnx(path, xTestRows, { backend });
+    const theirs = await runOnnx(path, testPixels, { backend });
     let maxAbs = 0;
     let same = 0;
     let correct = 0;

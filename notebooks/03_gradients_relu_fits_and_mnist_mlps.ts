@@ -46,15 +46,18 @@ import {
   linePlot,
   loadFashionMnist,
   loadMnist,
+  MNIST_CLASSES,
   progress,
   ReLU,
   repr,
   reshape,
   runOnnx,
   saveOnnx,
+  saveOnnxSamples,
   Sequential,
   SGD,
   slice,
+  Softmax,
   SoftmaxCrossEntropyLoss,
   sprintf,
   sum,
@@ -904,16 +907,33 @@ await nb.show(
 // ### The model in ONNX
 //
 // The trained network is exported to ONNX (float32, one `Gemm` per layer, dynamic batch) and run
-// in ONNX Runtime on the test images.
+// in ONNX Runtime on the test images. The file takes what a web page has, 28×28 pixel values 0
+// to 255 (its first node divides by 255), and ends in a softmax, so that it outputs class
+// probabilities; its metadata names the classes. Thirty-two test images are saved beside it for
+// the model page in `notebooks/web/`.
 
 // %%
 const onnxP4 = `${nb.out}/03_fashion_mlp.onnx`;
 await saveOnnx(model, onnxP4, {
   docString: "homework 1, problem 4: Fashion-MNIST 784-256-128-64-10 ReLU MLP, SGD lr 0.01, " +
-    `batch 64, ${P4.epochs} epochs; input: 784 pixels / 255; output: logits`,
+    `batch 64, ${P4.epochs} epochs; input: 28x28 pixels 0..255; output: class probabilities`,
+  pixels: { shape: [28, 28], divideBy: 255 },
+  softmax: true,
+  classNames: FASHION_MNIST_CLASSES,
+  dataset: "Fashion-MNIST",
 });
-const oursP4 = model.forward(xTestF);
-const ortP4 = await runOnnx(onnxP4, xTestF);
+// The test images as a page has them: pixel values 0..255.
+const pixelsP4 = new Tensor(
+  Float64Array.from(xTestF.data, (v) => Math.round(v * 255)),
+  [P4.nTest, 28, 28],
+);
+await saveOnnxSamples(onnxP4, {
+  values: slice(pixelsP4, 0, 32),
+  labels: Array.from(yTestF.subarray(0, 32)),
+  source: "the first 32 test images",
+});
+const oursP4 = new Softmax().forward(model.forward(xTestF));
+const ortP4 = await runOnnx(onnxP4, pixelsP4);
 const onnxP4Check = {
   file: "03_fashion_mlp.onnx",
   max_abs_diff: maxAbs(ortP4.data.map((v, i) => v - oursP4.data[i])),
@@ -1276,11 +1296,19 @@ await Deno.writeFile(
     dtype: "float64",
     docString: "homework 1, problem 5: MNIST 784-32-32-10, sigmoid hidden layers, softmax " +
       "output, per-sample SGD lr 0.003; input: raw pixels 0..255; output: class probabilities",
+    pixels: { shape: [28, 28] },
+    classNames: MNIST_CLASSES,
+    dataset: "MNIST",
   }),
 );
 const testPixels = tensor(Float64Array.from(mnistTest.data), {
-  shape: [10000, 784],
+  shape: [10000, 28, 28],
   dtype: "float64",
+});
+await saveOnnxSamples(onnxP5, {
+  values: slice(testPixels, 0, 32),
+  labels: Array.from(mnist.test.labels.subarray(0, 32)),
+  source: "the first 32 test images",
 });
 const ortP5 = await runOnnx(onnxP5, testPixels);
 let p5MaxDiff = 0;

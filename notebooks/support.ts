@@ -166,7 +166,7 @@ function numbersOf(here: Observed): number[] | null {
   return Array.from(values as ArrayLike<number>);
 }
 
-/** The range as shown in the table, e.g. `"±0.03: the lab's weights were not seeded"`. */
+/** The range as shown in the table, e.g. `"±0.03 (the lab's weights were not seeded)"`. */
 export function describeRange(range: Range): string {
   const parts: string[] = [];
   if (range.within !== undefined) parts.push(`±${range.within}`);
@@ -175,7 +175,7 @@ export function describeRange(range: Range): string {
     parts.push(`between ${range.low} and ${range.high}`);
   } else if (range.low !== undefined) parts.push(`≥ ${range.low}`);
   else if (range.high !== undefined) parts.push(`≤ ${range.high}`);
-  return `${parts.join(", ")}: ${range.why}`;
+  return `${parts.join(", ")} (${range.why})`;
 }
 
 /**
@@ -289,13 +289,11 @@ function textCell(text: string): string {
 /** The rows as a markdown table (quantity, original, here, state). */
 export function markdownTable(rows: readonly Row[]): string {
   const state = (r: Row) => {
-    const mark = r.state === "exact"
-      ? "✓ exact"
-      : r.state === "in range"
-      ? "≈ in range"
-      : "✗ differs";
     const unexpected = r.asExpected ? "" : ` (expected ${r.expected})`;
-    return `${mark}${unexpected}${r.note ? `: ${textCell(r.note)}` : ""}`;
+    const note = textCell(r.note);
+    if (r.state === "exact") return `✓ exact${unexpected}`;
+    if (r.state === "in range") return `≈ in range ${note}${unexpected}`;
+    return `✗ differs${unexpected}: ${note}`;
   };
   return [
     "| quantity | original | here | state |",
@@ -453,9 +451,9 @@ export class Notebook {
 
   /**
    * Adds `results` to the summary, with the reproduction tables and a headline that counts the
-   * rows per state, and writes `summary.json` into `out` atomically. Returns the headline.
+   * rows per state, writes `summary.json` into `out` atomically and prints the headline.
    */
-  async writeSummary(results: Record<string, unknown> = {}, headlineExtra = ""): Promise<string> {
+  async writeSummary(results: Record<string, unknown> = {}, headlineExtra = ""): Promise<void> {
     const rows = this.tables.flatMap((t) => t.rows);
     const counts = countStates(rows);
     const headline = `reproduction: ${stateLine(counts)}${
@@ -473,7 +471,6 @@ export class Notebook {
     await Deno.mkdir(this.out, { recursive: true });
     await writeAtomic(`${this.out}/summary.json`, JSON.stringify(this.summary, null, 1) + "\n");
     console.log(headline);
-    return headline;
   }
 }
 

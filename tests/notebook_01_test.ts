@@ -78,6 +78,8 @@ Deno.test({
         assert.ok((err as number) < 1e-5, `check_grad ${k}: ${err} >= 1e-5`);
       }
       assert.ok(a.check_grad.linear_dx < 1e-5 && a.check_grad.linear_dW < 1e-5);
+      // the notebook's own layers against lib/nn's on the same weights: rounding only
+      assert.ok(a.library_agreement < 1e-12, `notebook vs lib/nn layers: ${a.library_agreement}`);
     });
 
     await t.step("1.6 digits preprocessing and split match scikit-learn and NumPy", () => {

@@ -65,10 +65,10 @@ Deno.test("a row inside its stated range is 'in range', with the range in words"
   // |1.41325 - 1.3832| = 0.03005, within 0.03 plus half a unit of the 4th decimal
   const r = compareRow("q", 1.41325, { original: "1.3832", range });
   assert.deepEqual([r.state, r.expected, r.asExpected], ["in range", "in range", true]);
-  assert.equal(r.note, "±0.03: unseeded start");
+  assert.equal(r.note, "±0.03 (unseeded start)");
   const out = compareRow("q", 1.4133, { original: "1.3832", range });
   assert.deepEqual([out.state, out.asExpected], ["differs", false]);
-  assert.equal(out.note, "outside the range ±0.03: unseeded start");
+  assert.equal(out.note, "outside the range ±0.03 (unseeded start)");
   // a range row that happens to match the digits is exact
   assert.equal(compareRow("q", 1.38324, { original: "1.3832", range }).state, "exact");
   // bounds and relative ranges
@@ -84,8 +84,8 @@ Deno.test("a row inside its stated range is 'in range', with the range in words"
     compareRow("q", 2 * (1 + 5e-9), { original: "2.0000000000", range: rel }).state,
     "differs",
   );
-  assert.equal(describeRange({ low: 1.9, high: 2.15, why: "w" }), "between 1.9 and 2.15: w");
-  assert.equal(describeRange({ low: 3, why: "w" }), "≥ 3: w");
+  assert.equal(describeRange({ low: 1.9, high: 2.15, why: "w" }), "between 1.9 and 2.15 (w)");
+  assert.equal(describeRange({ low: 3, why: "w" }), "≥ 3 (w)");
 });
 
 Deno.test("a row expected to differ says why and is as expected", () => {
@@ -109,6 +109,15 @@ Deno.test("counting states and the closing line", () => {
   const md = markdownTable([compareRow("a | b", "x|y", { original: "x|y" })]).split("\n");
   assert.equal(md.length, 3);
   assert.equal(md[2], "| a \\| b | `x\\|y` | `x\\|y` | ✓ exact |");
+  const range = { within: 0.5, why: "w" };
+  assert.ok(markdownTable([rows[1]]).endsWith("| ≈ in range ±0.5 (w) |"));
+  assert.ok(markdownTable([rows[2]]).endsWith("| ✗ differs: d |"));
+  const worse = compareRow("e", 3, { original: "1.0", range });
+  assert.ok(
+    markdownTable([worse]).endsWith(
+      "| ✗ differs (expected in range): outside the range ±0.5 (w) |",
+    ),
+  );
 });
 
 Deno.test("ReproductionTable fills expectations by quantity and refuses gaps", async () => {
@@ -138,14 +147,14 @@ Deno.test("the summary file is written atomically with the counts in its headlin
     const t = nb.table({ "a": { original: "1.0" } });
     t.row("a", 1.04);
     t.row("b", 2, { original: "3", differs: "a bug in the original" });
-    const headline = await nb.writeSummary({ value: 1.04 }, "1 of 1 epochs match");
-    assert.equal(headline, "reproduction: 1 exact, 0 in range, 1 differs; 1 of 1 epochs match");
+    await nb.writeSummary({ value: 1.04 }, "1 of 1 epochs match");
     const names = [...Deno.readDirSync(dir)].map((e) => e.name);
     assert.deepEqual(names, ["summary.json"]);
     const s = JSON.parse(await Deno.readTextFile(`${dir}/summary.json`));
     assert.equal(s.notebook, "99_example");
     assert.equal(s.quick, true);
     assert.equal(s.value, 1.04);
+    assert.equal(s.headline, "reproduction: 1 exact, 0 in range, 1 differs; 1 of 1 epochs match");
     assert.equal(s.reproduction.rows.length, 2);
     assert.deepEqual(s.reproduction.counts, { exact: 1, inRange: 0, differs: 1 });
     assert.equal(s.reproduction.unexpected, 0);

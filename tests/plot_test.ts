@@ -219,10 +219,14 @@ Deno.test("encodePng() rejects a buffer of the wrong size, naming both sizes", (
 
 // ---------------------------------------------------------------- Figure
 
-Deno.test("Figure shows as image/svg+xml in Jupyter and saves .svg and .png", async () => {
+Deno.test("Figure shows as a PNG in Jupyter and saves .svg and .png", async () => {
   const fig = linePlot([1, 2, 3], { title: "Loss Curve", width: 300, height: 200 });
-  const bundle = fig[JUPYTER_DISPLAY]();
-  assert.equal(bundle["image/svg+xml"], fig.svg());
+  const bundle = await fig[JUPYTER_DISPLAY]();
+  // No SVG in the bundle: nbconvert's HTML export would pick it and strip it.
+  assert.deepEqual(Object.keys(bundle).sort(), ["image/png", "text/plain"]);
+  const png = Uint8Array.from(atob(bundle["image/png"]), (c) => c.charCodeAt(0));
+  assert.deepEqual(pngSize(png), [300, 200], "one pixel per SVG unit");
+  assert.deepEqual(png, await fig.png({ scale: 1 }));
   assert.equal(bundle["text/plain"], 'Figure 300x200 "Loss Curve"');
   assert.equal(JUPYTER_DISPLAY, Symbol.for("Jupyter.display"));
   const dir = await Deno.makeTempDir();

@@ -11,9 +11,12 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import {
+  accuracy,
   Adagrad,
   Adam,
+  arrayToString,
   clipGradNorm,
+  DataLoader,
   decodeModel,
   defaultRng,
   Dropout,
@@ -26,7 +29,9 @@ import {
   loadDigits,
   loadMnist,
   loadOnnx,
+  matmul,
   MSELoss,
+  oneHot,
   type Parameter,
   parseDigitsCsv,
   readIdx,
@@ -34,6 +39,7 @@ import {
   ReLU,
   RMSprop,
   saveOnnx,
+  scaleImages,
   Sequential,
   setPrintOptions,
   SGD,
@@ -43,7 +49,9 @@ import {
   Tensor,
   tensor,
   toOnnx,
+  trainTestSplit,
   writeFileAtomic,
+  zeros,
 } from "../lib/mod.ts";
 import { BCELoss } from "../lib/nn/mod.ts";
 import { AttributeType, type ModelProto } from "../lib/onnx/mod.ts";
@@ -167,7 +175,7 @@ Deno.test("row 1: the gemm dispatch checks element types and sizes before any ba
   refuses(() => gemm(call({ a: new Float64Array(3) })), /A has 3 elements, needs m\*k = 2\*2 = 4/);
   refuses(
     () => gemm(call({ m: 2 ** 31 })),
-    /m must be an integer in \[0, 2\^31 - 1\], got 2147483648/,
+    /gemm: m = 2147483648 is too large: sizes are at most 2\^31 - 1/,
   );
   refuses(() => gemm(call({ alpha: "2" as never })), /alpha must be a number/);
   const ok = call({ a: Float64Array.from([1, 2, 3, 4]), b: Float64Array.from([1, 0, 0, 1]) });
@@ -816,6 +824,88 @@ Deno.test({
     await server.shutdown();
     await Deno.remove(dir, { recursive: true });
   },
+});
+
+// ------------------------------------------------------------------ found on the way
+
+Deno.test("other bad input is refused by name (a sweep of constructors and entry points)", () => {
+  const cases: [string, () => unknown, RegExp][] = [
+    [
+      "zeros beyond memory",
+      () => zeros([1e6, 1e6]),
+      /allocate: cannot allocate 1000000000000 float64 elements \(8000000000000 bytes\)/,
+    ],
+    [
+      "an unknown dtype",
+      () => zeros([2], { dtype: "int8" as "float64" }),
+      /allocate: dtype must be "float64" or "float32", got "int8"/,
+    ],
+    [
+      "scaleImages to int8",
+      () =>
+        scaleImages({ data: new Uint8Array(4), shape: [1, 2, 2] }, { dtype: "int8" as "float64" }),
+      /dtype must be "float64" or "float32"/,
+    ],
+    [
+      "a number as a layer",
+      () => new Sequential([1 as never]),
+      /Sequential: layer 0 is 1, not a module with forward and backward/,
+    ],
+    ["a ragged nested array", () => tensor([[1, 2], [3]] as never), /tensor: ragged nested array/],
+    [
+      "a negative size",
+      () => zeros([-1]),
+      /invalid shape \[-1\]: dimensions must be integers >= 0/,
+    ],
+    [
+      "a fractional reshape",
+      () => zeros([6]).reshape([1.5, 4]),
+      /reshape: invalid shape \[1\.5,4\]/,
+    ],
+    ["Linear(NaN, 3)", () => new Linear(NaN, 3), /sizes must be positive integers, got \[NaN,3\]/],
+    [
+      "DataLoader batchSize 0",
+      () => new DataLoader(zeros([4, 2]), Int32Array.from([0, 1, 0, 1]), { batchSize: 0 }),
+      /DataLoader: batchSize must be a positive integer, got 0/,
+    ],
+    [
+      "DataLoader x/y mismatch",
+      () => new DataLoader(zeros([4, 2]), Int32Array.from([0, 1]), { batchSize: 2 }),
+      /x has 4 samples \(shape \[4,2\]\) but y has 2/,
+    ],
+    [
+      "oneHot label 12 of 10",
+      () => oneHot([12], 10 as never),
+      /oneHot: label 12 at position 0 is not in \[0, 10\)/,
+    ],
+    ["Dropout p NaN", () => new Dropout(NaN), /Dropout: p must be in \[0, 1\), got NaN/],
+    [
+      "trainTestSplit testSize 1.5",
+      () => trainTestSplit(zeros([4, 2]), Int32Array.from([0, 1, 0, 1]), { testSize: 1.5 }),
+      /trainTestSplit: testSize=1\.5/,
+    ],
+    ["accuracy on no samples", () => accuracy(zeros([0, 2]), []), /accuracy: no samples/],
+    [
+      "matmul misaligned",
+      () => matmul(zeros([2, 3]), zeros([2, 3])),
+      /matmul: cannot multiply shapes \[2,3\] and \[2,3\]/,
+    ],
+    [
+      "normal with scale -1",
+      () => defaultRng(0).normal(0, -1, [2]),
+      /normal: scale must be >= 0, got -1/,
+    ],
+    [
+      "arrayToString precision NaN",
+      () => arrayToString(zeros([2]), { precision: NaN }),
+      /arrayToString: precision NaN/,
+    ],
+    ["sprintf %d of NaN", () => sprintf("%d", NaN), /sprintf: cannot convert float NaN to integer/],
+  ];
+  for (const [what, fn, pattern] of cases) {
+    probes++;
+    assert.throws(fn, pattern, what);
+  }
 });
 
 Deno.test("probe count", () => {

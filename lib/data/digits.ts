@@ -79,7 +79,13 @@ export function parseDigitsCsv(
  * `load_digits()` (`data` and `target`), in the same order.
  *
  * ```ts
- * const { images, labels } = await loadDigits(); // Tensor [1797, 64], Int32Array(1797)
+ * import assert from "node:assert/strict";
+ * import { loadDigits } from "@dlfs/deno-dl/data";
+ *
+ * const { images, labels } = await loadDigits(); // shipped with the library: no download
+ * assert.deepEqual(images.shape, [1797, 64]);
+ * assert.equal(labels.length, 1797);
+ * assert.deepEqual([...labels.slice(0, 5)], [0, 1, 2, 3, 4]);
  * ```
  */
 export async function loadDigits(options: DigitsOptions = {}): Promise<Digits> {

@@ -149,7 +149,18 @@ export function idxFileSize(head: Uint8Array): number | undefined {
  * `foo-ubyte.gz` both work).
  *
  * ```ts
- * const { data, shape } = await readIdx("train-images-idx3-ubyte.gz"); // Uint8Array, [60000,28,28]
+ * import assert from "node:assert/strict";
+ * import { readIdx } from "@dlfs/deno-dl/data";
+ *
+ * // Two 2x2 uint8 images: magic 0x00000803 (uint8, 3 dimensions), the sizes, then the bytes.
+ * const header = [0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2];
+ * const file = await Deno.makeTempFile({ suffix: "-idx3-ubyte" });
+ * await Deno.writeFile(file, Uint8Array.from([...header, 0, 64, 128, 255, 1, 2, 3, 4]));
+ * const { data, shape, type } = await readIdx(file); // a `.gz` file is decompressed first
+ * assert.deepEqual(shape, [2, 2, 2]);
+ * assert.equal(type, "uint8");
+ * assert.deepEqual([...data.slice(0, 4)], [0, 64, 128, 255]);
+ * await Deno.remove(file);
  * ```
  *
  * @param path a file path or URL

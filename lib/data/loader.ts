@@ -48,8 +48,21 @@ export interface Batch<Y> {
  * for MNIST's 60,000 images (the last has 32), or `floor(N / batchSize)` with `dropLast`.
  *
  * ```ts
- * const loader = new DataLoader(x, labels, { batchSize: 64, shuffle: true, rng: defaultRng(0) });
- * for (const { x: xb, y: yb } of loader) {  ...  }
+ * import assert from "node:assert/strict";
+ * import { DataLoader } from "@dlfs/deno-dl/data";
+ * import { defaultRng } from "@dlfs/deno-dl/random";
+ * import { arange, reshape } from "@dlfs/deno-dl/tensor";
+ *
+ * const x = reshape(arange(10), [5, 2]); // 5 samples of 2 features
+ * const labels = Int32Array.of(0, 1, 0, 1, 0);
+ * const loader = new DataLoader(x, labels, { batchSize: 2, shuffle: true, rng: defaultRng(0) });
+ * assert.equal(loader.length, 3); // batches of 2, 2 and 1
+ * let seen = 0;
+ * for (const { x: xb, y: yb } of loader) {
+ *   assert.equal(xb.shape[0], yb.length);
+ *   seen += yb.length;
+ * }
+ * assert.equal(seen, 5);
  * ```
  *
  * Without shuffling, batches are views on `x`'s memory (no copy); with shuffling, rows are copied.

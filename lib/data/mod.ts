@@ -3,10 +3,17 @@
  * digits, the IDX reader, `DataLoader` mini-batches, `standardize` and `oneHot`.
  *
  * ```ts
- * import { DataLoader, loadMnist } from "./lib/data/mod.ts";
- * const { train } = await loadMnist({ scale: "unit", dtype: "float32" }); // [60000, 784]
- * const loader = new DataLoader(train.images, train.labels, { batchSize: 64, shuffle: true });
- * loader.length; // 938
+ * import assert from "node:assert/strict";
+ * import { DataLoader, loadDigits, standardize, trainTestSplit } from "@dlfs/deno-dl/data";
+ *
+ * const digits = await loadDigits();
+ * const { xTrain, yTrain } = trainTestSplit(standardize(digits.images).x, digits.labels, {
+ *   testSize: 0.25,
+ *   randomState: 0,
+ * });
+ * const loader = new DataLoader(xTrain, yTrain, { batchSize: 64, shuffle: true });
+ * assert.deepEqual(xTrain.shape, [1347, 64]);
+ * assert.equal(loader.length, 22); // ceil(1347 / 64)
  * ```
  *
  * Data sets are found offline where possible: an explicit `path`, then `$DL_DATA_ROOT/<set>`, the

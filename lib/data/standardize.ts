@@ -45,8 +45,16 @@ export interface Standardized {
  * `StandardScaler` does, so the result is 0 there instead of NaN.
  *
  * ```ts
- * const train = standardize(xTrain, { perFeature: true });
- * const test = standardize(xTest, { mean: train.mean, std: train.std });
+ * import assert from "node:assert/strict";
+ * import { standardize } from "@dlfs/deno-dl/data";
+ * import { tensor } from "@dlfs/deno-dl/tensor";
+ *
+ * const xTrain = tensor([[1, 10], [3, 30]]);
+ * const xTest = tensor([[2, 50]]);
+ * const train = standardize(xTrain, { perFeature: true }); // mean [2, 20], std [1, 10]
+ * const test = standardize(xTest, { mean: train.mean, std: train.std }); // the training statistics
+ * assert.deepEqual([...train.x.data], [-1, -1, 1, 1]);
+ * assert.deepEqual([...test.x.data], [0, 3]);
  * ```
  *
  * @param x the data, `[N, D]` for per-feature statistics

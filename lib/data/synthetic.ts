@@ -233,10 +233,15 @@ function perFeature(
  * `RandomState` stream in the same order so the result is identical to sklearn 1.2's.
  *
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { makeClassification } from "@dlfs/deno-dl/data";
+ *
  * const { x, y } = makeClassification({
  *   nSamples: 200, nFeatures: 3, nInformative: 3, nRedundant: 0,
  *   nClustersPerClass: 1, nClasses: 4, randomState: 100,
  * });
+ * assert.deepEqual(x.shape, [200, 3]);
+ * assert.deepEqual([...y.slice(0, 5)], [2, 3, 2, 0, 2]); // scikit-learn 1.2's labels
  * ```
  */
 export function makeClassification(options: MakeClassificationOptions = {}): ClassificationData {

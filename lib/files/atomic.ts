@@ -107,7 +107,14 @@ export interface WriteAtomicOptions {
  * Leftovers of killed earlier writes of the same path are removed first.
  *
  * ```ts
- * await writeFileAtomic("out/summary.json", JSON.stringify({ accuracy: 0.97 }));
+ * import assert from "node:assert/strict";
+ * import { writeFileAtomic } from "@dlfs/deno-dl/files";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await writeFileAtomic(`${dir}/summary.json`, JSON.stringify({ accuracy: 0.97 }));
+ * assert.equal(JSON.parse(await Deno.readTextFile(`${dir}/summary.json`)).accuracy, 0.97);
+ * assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["summary.json"]); // no temporary left
+ * await Deno.remove(dir, { recursive: true });
  * ```
  * @throws the write's error, with the path named, after removing the temporary file
  */

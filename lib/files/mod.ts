@@ -3,8 +3,13 @@
  * by everything in the library that writes files: figures, ONNX models, downloads, caches.
  *
  * ```ts
- * import { writeFileAtomic } from "./lib/files/mod.ts";
- * await writeFileAtomic("out/summary.json", JSON.stringify({ accuracy: 0.97 }), { mkdir: true });
+ * import assert from "node:assert/strict";
+ * import { writeFileAtomic } from "@dlfs/deno-dl/files";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await writeFileAtomic(`${dir}/out/summary.json`, '{"accuracy": 0.97}', { mkdir: true });
+ * assert.equal(await Deno.readTextFile(`${dir}/out/summary.json`), '{"accuracy": 0.97}');
+ * await Deno.remove(dir, { recursive: true });
  * ```
  *
  * @module

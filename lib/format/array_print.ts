@@ -3,8 +3,11 @@
  * `linewidth`, `threshold`/`edgeitems` summarising and `floatmode`, character for character.
  *
  * ```ts
- * arrayToString([[1, 0.5], [-2.25, 1e-9]], { suppress: true, precision: 6, linewidth: 200 });
- * // "[[ 1.    0.5 ]\n [-2.25  0.  ]]"
+ * import assert from "node:assert/strict";
+ * import { arrayToString } from "@dlfs/deno-dl/format";
+ *
+ * const text = arrayToString([[1, 0.5], [-2.25, 1e-9]], { suppress: true, precision: 6, linewidth: 200 });
+ * assert.equal(text, "[[ 1.    0.5 ]\n [-2.25  0.  ]]"); // as NumPy prints it
  * ```
  *
  * @module

@@ -4,9 +4,12 @@
  * generators and the reference float64 products of the synthetic data can share them.
  *
  * ```ts
- * import { fma, glibcLog1p } from "./lib/math/mod.ts";
- * fma(0.1, 10, -1); // 5.551115123125783e-17: the rounding error of 0.1 * 10, kept by a single rounding
- * glibcLog1p(-0.5); // -0.6931471805599453, the bits glibc's log1p returns
+ * import assert from "node:assert/strict";
+ * import { fma, glibcLog1p } from "@dlfs/deno-dl/math";
+ *
+ * // 0.1 * 10 rounds to exactly 1; the single rounding of fma keeps its error:
+ * assert.equal(fma(0.1, 10, -1), 5.551115123125783e-17);
+ * assert.equal(glibcLog1p(-0.5), -0.6931471805599453); // glibc's log1p(-0.5)
  * ```
  *
  * @module

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { normalizeAxis, shapeStr, type Tensor } from "../tensor/tensor.ts";
+import { shapeStr, type Tensor } from "../tensor/tensor.ts";
+import { axisLayout, logSoftmaxInto, softmaxInto } from "../tensor/softmax.ts";
 import { Layer, sameShape } from "./module.ts";
 
 /** Throws unless `forward` ran and `dy` has the shape of its output. */
@@ -152,15 +153,6 @@ export interface SoftmaxOptions {
   axis?: number;
 }
 
-/** Splits a shape around an axis: `outer` blocks of `n` entries spaced `inner` apart. */
-function axisLayout(op: string, shape: readonly number[], axis: number) {
-  const a = normalizeAxis(op, axis, shape);
-  let outer = 1, inner = 1;
-  for (let d = 0; d < a; d++) outer *= shape[d];
-  for (let d = a + 1; d < shape.length; d++) inner *= shape[d];
-  return { outer, n: shape[a], inner };
-}
-
 /**
  * `exp(x - max) / sum(exp(x - max))` along an axis (the max is subtracted so exp cannot overflow;
  * the division is done element by element, as NumPy and SciPy do).
@@ -211,30 +203,6 @@ export class Softmax extends Layer {
   }
 }
 
-/** Writes the softmax of `x` along the middle index of an (outer, n, inner) layout into `y`. */
-export function softmaxInto(
-  x: ArrayLike<number>,
-  y: { [i: number]: number },
-  outer: number,
-  n: number,
-  inner: number,
-): void {
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      const base = o * n * inner + i;
-      let max = -Infinity;
-      for (let j = 0; j < n; j++) if (x[base + j * inner] > max) max = x[base + j * inner];
-      let sum = 0;
-      for (let j = 0; j < n; j++) {
-        const e = Math.exp(x[base + j * inner] - max);
-        y[base + j * inner] = e;
-        sum += e;
-      }
-      for (let j = 0; j < n; j++) y[base + j * inner] /= sum;
-    }
-  }
-}
-
 /** `x - max - log(sum(exp(x - max)))` along an axis: log-probabilities without underflow. */
 export class LogSoftmax extends Layer {
   /** The axis whose exponentials sum to one. */
@@ -251,18 +219,7 @@ export class LogSoftmax extends Layer {
   forward(x: Tensor): Tensor {
     const { outer, n, inner } = axisLayout("LogSoftmax", x.shape, this.axis);
     const y = this.buffer("y", x.shape, x.dtype);
-    const xd = x.data, yd = y.data;
-    for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < inner; i++) {
-        const base = o * n * inner + i;
-        let max = -Infinity;
-        for (let j = 0; j < n; j++) if (xd[base + j * inner] > max) max = xd[base + j * inner];
-        let sum = 0;
-        for (let j = 0; j < n; j++) sum += Math.exp(xd[base + j * inner] - max);
-        const shift = max + Math.log(sum);
-        for (let j = 0; j < n; j++) yd[base + j * inner] = xd[base + j * inner] - shift;
-      }
-    }
+    logSoftmaxInto(x.data, y.data, outer, n, inner);
     this.#y = y;
     return y;
   }

@@ -1,20 +1,21 @@
 /**
  * The dense (fully connected) layer `y = x @ weight + bias`.
  *
- * Forward and backward are three matrix products through `gemm` (the transposes in the backward
- * pass are free: gemm reads either layout) plus a bias loop:
+ * Forward and backward are three matrix products through `matmul` (the transposes in the backward
+ * pass are free: the kernels read either layout), each written into a tensor the layer keeps
+ * (`out`), plus a bias loop:
  *
- * ```
- * y          = x @ W + b        gemm(m=batch, n=nOut, k=nIn)
- * gradWeight = x^T @ dy         gemm(transA, m=nIn, n=nOut, k=batch)
+ * ```text
+ * y          = x @ W + b        matmul(x, W, {out: y})
+ * gradWeight = x^T @ dy         matmul(x, dy, {transA: true, out: gradWeight})
  * gradBias   = sum_rows(dy)
- * dx         = dy @ W^T         gemm(transB, m=batch, n=nIn, k=nOut)
+ * dx         = dy @ W^T         matmul(dy, W, {transB: true, out: dx})
  * ```
  *
  * @module
  */
-import { gemm } from "../../kernels/mod.ts";
 import { defaultRng } from "../random/mod.ts";
+import { matmul } from "../tensor/linalg.ts";
 import { allocate, type DType, shapeStr, Tensor } from "../tensor/tensor.ts";
 import { type InitRng, type InitScheme, initWeights } from "./init.ts";
 import {
@@ -49,9 +50,17 @@ export interface LinearOptions {
  * `y = x @ weight + bias` for a batch `x` of shape [batch, nIn] (or one sample of shape [nIn]).
  *
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { Linear } from "@dlfs/deno-dl/nn";
+ * import { defaultRng } from "@dlfs/deno-dl/random";
+ * import { ones } from "@dlfs/deno-dl/tensor";
+ *
  * const layer = new Linear(5, 7, { init: "product-uniform", rng: defaultRng(12345) });
- * const y = layer.forward(x);          // [3, 7]
- * const dx = layer.backward(dy);       // [3, 5]; layer.gradWeight, layer.gradBias are set
+ * const y = layer.forward(ones([3, 5]));
+ * assert.deepEqual(y.shape, [3, 7]);
+ * const dx = layer.backward(ones([3, 7])); // also sets layer.gradWeight and layer.gradBias
+ * assert.deepEqual(dx.shape, [3, 5]);
+ * assert.deepEqual([...layer.gradBias!.data], [3, 3, 3, 3, 3, 3, 3]); // dy summed over the batch
  * ```
  */
 export class Linear extends Layer {
@@ -161,18 +170,7 @@ export class Linear extends Layer {
     const batch = input.shape[0];
     const nOut = this.nOut;
     const y = this.buffer("y", x.ndim === 2 ? [batch, nOut] : [nOut], this.dtype);
-    gemm({
-      transA: false,
-      transB: false,
-      m: batch,
-      n: nOut,
-      k: this.nIn,
-      alpha: 1,
-      a: input.data,
-      b: this.#weight.data,
-      beta: 0,
-      c: y.data,
-    });
+    matmul(input, this.#weight, { out: asMatrix(y, batch, nOut) });
     if (this.#bias) {
       const b = this.#bias.data, yd = y.data;
       for (let r = 0; r < batch; r++) {
@@ -199,42 +197,20 @@ export class Linear extends Layer {
         } but the output had shape [${batch},${this.nOut}]`,
       );
     }
-    const g = this.#asDtype(dy);
-    gemm({
-      transA: true,
-      transB: false,
-      m: this.nIn,
-      n: this.nOut,
-      k: batch,
-      alpha: 1,
-      a: x.data,
-      b: g,
-      beta: 0,
-      c: this.gradWeight.data,
-    });
-    if (this.gradBias) columnSums(g, batch, this.nOut, this.gradBias.data);
+    const g = asMatrix(this.#asDtype(dy), batch, this.nOut);
+    matmul(x, g, { transA: true, out: this.gradWeight });
+    if (this.gradBias) columnSums(g.data, batch, this.nOut, this.gradBias.data);
     if (options.inputGrad === false) return emptyGrad(this.dtype);
     const dx = this.buffer("dx", dy.ndim === 2 ? [batch, this.nIn] : [this.nIn], this.dtype);
-    gemm({
-      transA: false,
-      transB: true,
-      m: batch,
-      n: this.nIn,
-      k: this.nOut,
-      alpha: 1,
-      a: g,
-      b: this.#weight.data,
-      beta: 0,
-      c: dx.data,
-    });
+    matmul(g, this.#weight, { transB: true, out: asMatrix(dx, batch, this.nIn) });
     return dx;
   }
 
-  #asDtype(t: Tensor): Float32Array | Float64Array {
-    if (t.dtype === this.dtype) return t.data;
+  #asDtype(t: Tensor): Tensor {
+    if (t.dtype === this.dtype) return t;
     const converted = this.buffer("dy", [t.size], this.dtype);
     converted.data.set(t.data);
-    return converted.data;
+    return converted;
   }
 
   /** `Linear(5, 7)`, with `bias=false` when there is none. */
@@ -243,6 +219,11 @@ export class Linear extends Layer {
     const dt = this.dtype === "float64" ? "" : `, dtype=${this.dtype}`;
     return `Linear(${this.nIn}, ${this.nOut}${extra}${dt})`;
   }
+}
+
+/** `t` as a [rows, cols] matrix: itself when it already is one, else a view (no copy). */
+function asMatrix(t: Tensor, rows: number, cols: number): Tensor {
+  return t.ndim === 2 && t.shape[0] === rows ? t : new Tensor(t.data, [rows, cols]);
 }
 
 /** `out[j] = sum_r g[r * n + j]`, summing rows in order (as NumPy's `sum(axis=0)` does). */

@@ -18,8 +18,8 @@
  *
  * @module
  */
-import { allocate, shapeStr, Tensor } from "../tensor/tensor.ts";
-import { softmaxInto } from "./activations.ts";
+import { allocate, shapeStr, Tensor, type TensorData } from "../tensor/tensor.ts";
+import { softmaxInto } from "../tensor/softmax.ts";
 
 /** A target: a tensor (dense, or a vector of labels), or integer class labels. */
 export type Target = Tensor | ArrayLike<number>;
@@ -399,6 +399,9 @@ export class SoftmaxCrossEntropyLoss {
   /** How `eps` is applied. */
   readonly epsMode: "clip" | "add";
   #probs: Tensor | null = null;
+  /** The logits and probabilities of the last forward, copied, so backward can skip the softmax. */
+  #seenLogits: TensorData | null = null;
+  #seenProbs: TensorData | null = null;
 
   /** Makes the loss; see {@link CrossEntropyOptions}. */
   constructor(options: CrossEntropyOptions = {}) {
@@ -413,22 +416,18 @@ export class SoftmaxCrossEntropyLoss {
     return this.#probs;
   }
 
-  #softmax(logits: Tensor): Tensor {
-    const [n, c] = logits.shape;
-    const p = new Tensor(allocate(logits.dtype, logits.size), logits.shape);
-    softmaxInto(logits.data, p.data, n, c, 1);
-    return p;
-  }
-
   /** The reduced loss; also sets `probs`. */
   forward(logits: Tensor, target: Target): number {
     const t = classTarget("SoftmaxCrossEntropyLoss", logits, target);
     const call = countCall(this);
-    const probs = this.#softmax(logits);
+    const [n, c] = logits.shape;
+    const probs = new Tensor(allocate(logits.dtype, logits.size), logits.shape);
+    // One exp per logit gives both the probabilities and each row's log-sum-exp.
+    const logSumExp = this.eps === 0 ? new Float64Array(n) : undefined;
+    softmaxInto(logits.data, probs.data, n, c, 1, logSumExp);
     this.#probs = probs;
+    this.#remember(logits.data, probs.data);
     const p = probs.data, z = logits.data;
-    const c = logits.shape[1];
-    const logSumExp = this.eps === 0 ? rowLogSumExp(z, logits.shape[0], c) : null;
     const { index, weight } = targetEntries(logits, t);
     let sum = 0;
     for (let e = 0; e < index.length; e++) {
@@ -449,11 +448,31 @@ export class SoftmaxCrossEntropyLoss {
     );
   }
 
+  /** Keeps copies of the logits and probabilities (reusing the copies' memory when it fits). */
+  #remember(z: TensorData, p: TensorData): void {
+    const same = (kept: TensorData | null) =>
+      kept !== null && kept.length === z.length && kept.constructor === z.constructor;
+    if (!same(this.#seenLogits)) this.#seenLogits = z.slice();
+    else (this.#seenLogits as TensorData).set(z);
+    if (!same(this.#seenProbs)) this.#seenProbs = p.slice();
+    else (this.#seenProbs as TensorData).set(p);
+  }
+
+  /** The softmax of `logits` into `g`: copied from the last forward when the logits are the same. */
+  #softmaxInto(logits: Tensor, g: TensorData): void {
+    const seen = this.#seenLogits, z = logits.data;
+    let same = seen !== null && seen.length === z.length && seen.constructor === z.constructor;
+    for (let i = 0; same && i < z.length; i++) same = (seen as TensorData)[i] === z[i];
+    if (same) g.set(this.#seenProbs as TensorData);
+    else softmaxInto(z, g, logits.shape[0], logits.shape[1], 1);
+  }
+
   /** `(softmax(z) - y) / divisor` (for soft targets, `softmax(z) * sum(y) - y`). */
   backward(logits: Tensor, target: Target): Tensor {
     const t = classTarget("SoftmaxCrossEntropyLoss", logits, target);
     const [n, c] = logits.shape;
-    const probs = this.#softmax(logits);
+    const probs = new Tensor(allocate(logits.dtype, logits.size), logits.shape);
+    this.#softmaxInto(logits, probs.data);
     const d = batchDivisor("SoftmaxCrossEntropyLoss", this.reduction, logits);
     const g = probs.data;
     if (t.labels) {
@@ -470,19 +489,6 @@ export class SoftmaxCrossEntropyLoss {
     if (d !== 1) { for (let k = 0; k < g.length; k++) g[k] /= d; }
     return probs;
   }
-}
-
-/** `max + log(sum(exp(z - max)))` of each row. */
-function rowLogSumExp(z: ArrayLike<number>, n: number, c: number): Float64Array {
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let max = -Infinity;
-    for (let j = 0; j < c; j++) if (z[i * c + j] > max) max = z[i * c + j];
-    let s = 0;
-    for (let j = 0; j < c; j++) s += Math.exp(z[i * c + j] - max);
-    out[i] = max + Math.log(s);
-  }
-  return out;
 }
 
 /** Negative log-likelihood `-logp[y]` on log-probabilities [N, C] (a `LogSoftmax` output). */

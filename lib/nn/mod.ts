@@ -3,11 +3,25 @@
  * weight initialisation and L1/L2 penalties.
  *
  * ```ts
- * import { Linear, ReLU, Sequential, Sigmoid, BCELoss } from "./lib/nn/mod.ts";
+ * import assert from "node:assert/strict";
+ * import { BCELoss, Linear, ReLU, Sequential, Sigmoid } from "@dlfs/deno-dl/nn";
+ * import { defaultRng } from "@dlfs/deno-dl/random";
+ * import { tensor } from "@dlfs/deno-dl/tensor";
+ *
+ * const rng = defaultRng(12345);
  * const net = new Sequential([
- *   new Linear(64, 32, { init: "product-uniform", rng }), new ReLU(),
- *   new Linear(32, 1, { init: "product-uniform", rng }), new Sigmoid(),
+ *   new Linear(2, 8, { init: "product-uniform", rng }), new ReLU(),
+ *   new Linear(8, 1, { init: "product-uniform", rng }), new Sigmoid(),
  * ]);
+ * const [x, y] = [tensor([[0, 1], [1, 0]]), tensor([[1], [0]])];
+ * const loss = new BCELoss();
+ * const before = loss.forward(net.forward(x), y);
+ * for (let step = 0; step < 100; step++) {
+ *   const p = net.forward(x);
+ *   net.backward(loss.backward(p, y));
+ *   net.step(0.5);
+ * }
+ * assert.ok(loss.forward(net.forward(x), y) < before / 2);
  * ```
  *
  * @module

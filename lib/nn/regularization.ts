@@ -3,11 +3,31 @@
  * gradient (added to the parameters' gradients after `backward`), as nnfs's `Layer_Dense` does.
  *
  * ```ts
- * const dense1 = net.layers[0] as Linear;
+ * import assert from "node:assert/strict";
+ * import {
+ *   addRegularizationGrad,
+ *   BCELoss,
+ *   Linear,
+ *   regularizationLoss,
+ *   Sequential,
+ *   Sigmoid,
+ * } from "@dlfs/deno-dl/nn";
+ * import { defaultRng } from "@dlfs/deno-dl/random";
+ * import { tensor } from "@dlfs/deno-dl/tensor";
+ *
+ * const dense1 = new Linear(2, 1, { rng: defaultRng(0) });
+ * const net = new Sequential([dense1, new Sigmoid()]);
+ * const lossFn = new BCELoss();
+ * const [x, y] = [tensor([[1, 2]]), tensor([[1]])];
  * const reg = { l2: 5e-4 };
- * const loss = lossFn.forward(p, y) + regularizationLoss([dense1.parameters()[0]], reg);
+ * const weight = dense1.parameters()[0]; // the weight, not the bias
+ * const p = net.forward(x);
+ * const loss = lossFn.forward(p, y) + regularizationLoss([weight], reg); // + 5e-4 Σ w²
  * net.backward(lossFn.backward(p, y));
- * addRegularizationGrad([dense1.parameters()[0]], reg);
+ * const before = weight.grad.data[0];
+ * addRegularizationGrad([weight], reg); // grad += 2 · 5e-4 · w
+ * assert.ok(Math.abs(weight.grad.data[0] - (before + 1e-3 * weight.value.data[0])) < 1e-15);
+ * assert.ok(loss > lossFn.forward(p, y));
  * ```
  *
  * @module

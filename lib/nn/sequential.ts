@@ -27,10 +27,20 @@ function hasReuseSwitch(m: Module): m is Module & { reuseBuffers: boolean } {
  * the layers in reverse, each turning the gradient of its output into that of its input.
  *
  * ```ts
- * const net = new Sequential([new Linear(64, 32, opts), new ReLU(), new Linear(32, 1, opts), new Sigmoid()]);
+ * import assert from "node:assert/strict";
+ * import { BCELoss, Linear, ReLU, Sequential, Sigmoid } from "@dlfs/deno-dl/nn";
+ * import { defaultRng } from "@dlfs/deno-dl/random";
+ * import { tensor } from "@dlfs/deno-dl/tensor";
+ *
+ * const opts = { init: "product-uniform", rng: defaultRng(12345) } as const;
+ * const net = new Sequential([new Linear(4, 8, opts), new ReLU(), new Linear(8, 1, opts), new Sigmoid()]);
+ * const loss = new BCELoss();
+ * const [x, y] = [tensor([[0, 1, 0, 1], [1, 0, 1, 0]]), tensor([[1], [0]])];
  * const p = net.forward(x);
+ * const before = loss.forward(p, y);
  * net.backward(loss.backward(p, y));
- * net.step(0.001);
+ * net.step(0.1); // each layer: w -= 0.1 * grad
+ * assert.ok(loss.forward(net.forward(x), y) < before);
  * ```
  */
 export class Sequential implements Module {
@@ -43,6 +53,14 @@ export class Sequential implements Module {
   /** Chains `layers` (at least one); see {@link SequentialOptions}. */
   constructor(layers: Module[], options: SequentialOptions = {}) {
     if (layers.length === 0) throw new RangeError("Sequential: needs at least one layer");
+    layers.forEach((layer, i) => {
+      const m = layer as Partial<Module> | null;
+      if (typeof m?.forward !== "function" || typeof m?.backward !== "function") {
+        throw new TypeError(
+          `Sequential: layer ${i} is ${String(layer)}, not a module with forward and backward`,
+        );
+      }
+    });
     this.layers = Object.freeze([...layers]);
     this.#reuse = options.reuseBuffers ?? true;
     if (this.#reuse) {

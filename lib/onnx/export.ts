@@ -2,9 +2,24 @@
  * `toOnnx`, `saveOnnx` and `loadOnnx`: a trained `Sequential` to an `.onnx` file and back.
  *
  * ```ts
- * const bytes = toOnnx(model, { inputShape: [1, 28, 28], docString: "lr 0.1, 10 epochs" });
- * await saveOnnx(model, "out/mnist.onnx", { inputShape: [1, 28, 28] });
- * const again = loadOnnx("out/mnist.onnx"); // a Sequential with the same weights
+ * import assert from "node:assert/strict";
+ * import { Linear, ReLU, Sequential, Softmax } from "@dlfs/deno-dl/nn";
+ * import { loadOnnx, saveOnnx, toOnnx } from "@dlfs/deno-dl/onnx";
+ * import { defaultRng } from "@dlfs/deno-dl/random";
+ * import { ones } from "@dlfs/deno-dl/tensor";
+ *
+ * const rng = defaultRng(0);
+ * const model = new Sequential([
+ *   new Linear(4, 3, { rng }), new ReLU(), new Linear(3, 2, { rng }), new Softmax(),
+ * ]);
+ * const bytes = toOnnx(model, { inputShape: [4], docString: "lr 0.1, 10 epochs" }); // an .onnx file
+ * assert.ok(bytes.length > 100);
+ * const dir = await Deno.makeTempDir();
+ * await saveOnnx(model, `${dir}/model.onnx`, { inputShape: [4] });
+ * const again = loadOnnx(`${dir}/model.onnx`); // a Sequential, weights rounded to float32
+ * const [a, b] = [again.forward(ones([1, 4])).data, model.forward(ones([1, 4])).data];
+ * assert.ok(Math.abs(a[0] - b[0]) < 1e-6 && Math.abs(a[1] - b[1]) < 1e-6);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  *
  * @module

@@ -8,7 +8,7 @@
  *
  * Export, for a layer list `[Linear, ReLU, Linear, Softmax]` and `inputShape: [1, 28, 28]`:
  *
- * ```
+ * ```text
  * input [batch,1,28,28] → Flatten(axis=1) → Gemm(dense_0.weight, dense_0.bias) → Relu
  *                       → Gemm(dense_1.weight, dense_1.bias) → Softmax(axis=-1) → output
  * ```
@@ -29,6 +29,13 @@ import {
   type TensorProto,
   type ValueInfoProto,
 } from "./onnx_proto.ts";
+import {
+  checkPixelInput,
+  type PixelInput,
+  pixelNodes,
+  readPixelNodes,
+  webMetadata,
+} from "./web.ts";
 
 /** One layer of a chain, as plain data. */
 export type LayerSpec =
@@ -71,13 +78,25 @@ export interface GraphOptions {
   linear?: "gemm" | "matmul";
   /** Key/value pairs stored in the model's `metadata_props`. */
   metadata?: Readonly<Record<string, string>>;
+  /**
+   * A raw-pixel front end: the graph takes `[batch, ...pixels.shape]` values 0..255 and does the
+   * preprocessing (transpose, divide, standardise) before the first layer; see `web.ts`. The
+   * network's input shape is then `pixels.shape` transposed by `pixels.perm`.
+   */
+  pixels?: PixelInput;
+  /** Appends a `Softmax`, for a model that ends in logits: the file outputs probabilities. */
+  softmax?: boolean;
+  /** Name of each output class (metadata `class_names`, a JSON array). */
+  classNames?: readonly string[];
+  /** The data set the model was trained on (metadata `dataset`). */
+  dataset?: string;
 }
 
 /** What {@link modelProtoToLayers} reads from a model. */
 export interface ReadGraph {
   /** The layers, in order. */
   layers: LayerSpec[];
-  /** Shape of one sample, without the batch dimension. */
+  /** Shape of one sample as the network takes it (after a pixel front end), without the batch. */
   inputShape: number[];
   /** Element type of the model's input. */
   dtype: DType;
@@ -295,6 +314,17 @@ function checkOptions(layers: readonly LayerSpec[], options: GraphOptions): numb
     );
   }
   if (layers.length === 0) throw new RangeError("toOnnx: the model has no layers");
+  if (options.pixels !== undefined) {
+    const shape = checkPixelInput(options.pixels);
+    if (options.inputShape !== undefined && shapeStr(options.inputShape) !== shapeStr(shape)) {
+      throw new RangeError(
+        `toOnnx: inputShape ${shapeStr(options.inputShape)} differs from pixels.shape ${
+          shapeStr(options.pixels.shape)
+        } transposed by pixels.perm (${shapeStr(shape)})`,
+      );
+    }
+    return shape;
+  }
   if (options.inputShape !== undefined) {
     const ok = options.inputShape.length > 0 &&
       options.inputShape.every((d) => Number.isInteger(d) && d > 0);
@@ -314,6 +344,41 @@ function checkOptions(layers: readonly LayerSpec[], options: GraphOptions): numb
   return [first.weight.shape[0]];
 }
 
+/** The layers, with a softmax appended when asked for (refused after a softmax). */
+function withSoftmax(layers: readonly LayerSpec[], softmax: boolean): readonly LayerSpec[] {
+  if (!softmax) return layers;
+  const last = layers[layers.length - 1].kind;
+  if (last === "softmax" || last === "logsoftmax" || last === "sigmoid") {
+    throw new RangeError(
+      `toOnnx: softmax: true, but the model already ends in a ${last} (the option is for logits)`,
+    );
+  }
+  return [...layers, { kind: "softmax" }];
+}
+
+/** The metadata entries of the `pixels`, `classNames` and `dataset` options. */
+function webOptions(
+  chain: readonly LayerSpec[],
+  outShape: readonly number[],
+  options: GraphOptions,
+): Record<string, string> {
+  const width = outShape[outShape.length - 1];
+  const names = options.classNames;
+  if (names !== undefined && names.length !== width && !(width === 1 && names.length === 2)) {
+    throw new RangeError(
+      `toOnnx: ${names.length} classNames for ${width} outputs (one name per output, or two ` +
+        `for one sigmoid unit)`,
+    );
+  }
+  const last = chain[chain.length - 1].kind;
+  const output = last === "softmax"
+    ? "probabilities"
+    : last === "sigmoid" && width === 1
+    ? "probability of class 1"
+    : undefined;
+  return webMetadata(options, output);
+}
+
 /**
  * Builds the ONNX model of a chain of layers: batch dimension `batch`, weights as raw
  * little-endian initializers, producer name and version set.
@@ -329,18 +394,26 @@ export function layersToModelProto(
   const inputShape = checkOptions(layers, options);
   const dtype = options.dtype ?? "float32";
   const b = new GraphBuilder(inputShape, dtype, options.linear ?? "gemm");
-  if (inputShape.length > 1 && layers[0].kind !== "flatten") b.add({ kind: "flatten" }, "flatten");
-  layers.forEach((spec, i) => b.add(spec, describe(spec, i)));
+  if (options.pixels !== undefined) {
+    const front = pixelNodes(options.pixels, INPUT, dtype);
+    b.nodes.push(...front.nodes);
+    b.initializers.push(...front.initializers);
+    b.current = front.output;
+  }
+  const chain = withSoftmax(layers, options.softmax ?? false);
+  if (inputShape.length > 1 && chain[0].kind !== "flatten") b.add({ kind: "flatten" }, "flatten");
+  chain.forEach((spec, i) => b.add(spec, describe(spec, i)));
   const last = b.nodes[b.nodes.length - 1];
   last.output[0] = OUTPUT;
   const graph: GraphProto = {
     node: b.nodes,
     name: options.name ?? "sequential",
     initializer: b.initializers,
-    input: [valueInfo(INPUT, dtype, inputShape)],
+    input: [valueInfo(INPUT, dtype, options.pixels?.shape ?? inputShape)],
     output: [valueInfo(OUTPUT, dtype, b.shape)],
     valueInfo: [],
   };
+  const metadata = { ...options.metadata, ...webOptions(chain, b.shape, options) };
   return {
     irVersion: IR_VERSION,
     producerName: PRODUCER_NAME,
@@ -348,7 +421,7 @@ export function layersToModelProto(
     docString: options.docString,
     graph,
     opsetImport: [{ domain: "", version: options.opset ?? DEFAULT_OPSET }],
-    metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
+    metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
   };
 }
 
@@ -482,9 +555,9 @@ class GraphReader {
     return tensorValues(t, `loadOnnx: ${where}`);
   }
 
-  /** Reads every node; `current` ends as the name of the last value. */
-  read(): void {
-    for (let i = 0; i < this.#nodes.length; i++) i = this.#readNode(i);
+  /** Reads every node from `start` on; `current` ends as the name of the last value. */
+  read(start = 0): void {
+    for (let i = start; i < this.#nodes.length; i++) i = this.#readNode(i);
   }
 
   /** Reads node `i` (and the Add that follows a MatMul); returns the index of the last node used. */
@@ -716,8 +789,11 @@ export function modelProtoToLayers(model: ModelProto): ReadGraph {
   const input = inputOf(graph);
   const dtype = dtypeOfValue(input);
   const inputShape = sampleShape(input);
-  const reader = new GraphReader(graph, input.name ?? "", opset);
-  reader.read();
+  const metadata = Object.fromEntries(model.metadataProps.map((e) => [e.key ?? "", e.value ?? ""]));
+  const front = readPixelNodes(graph, input.name ?? "", inputShape, metadata);
+  const reader = new GraphReader(graph, front.current, opset);
+  reader.read(front.next);
+  // A pixel front end may transpose, but keeps the number of values per sample.
   checkChain(reader.layers, inputShape, input.name ?? "");
   const output = graph.output.map((v) => v.name);
   if (output.length !== 1 || output[0] !== reader.current) {
@@ -727,14 +803,16 @@ export function modelProtoToLayers(model: ModelProto): ReadGraph {
       }] but its chain ends in "${reader.current}"`,
     );
   }
+  const networkShape = front.pixels === undefined ? inputShape : checkPixelInput(front.pixels);
   const options: ReadGraph["options"] = {
-    inputShape,
+    inputShape: networkShape,
     dtype,
     opset,
     name: graph.name,
     docString: model.docString,
     linear: reader.linear,
-    metadata: Object.fromEntries(model.metadataProps.map((e) => [e.key ?? "", e.value ?? ""])),
+    metadata,
   };
-  return { layers: reader.layers, inputShape, dtype, options };
+  if (front.pixels !== undefined) options.pixels = front.pixels;
+  return { layers: reader.layers, inputShape: networkShape, dtype, options };
 }

@@ -11,6 +11,7 @@
 import { type DType, shapeStr, Tensor } from "../tensor/tensor.ts";
 import type { OrtModule, OrtSession, OrtTensor } from "../../kernels/ort_types.ts";
 import { DataType, decodeModel } from "./onnx_proto.ts";
+import { importOrtNode, importOrtWeb } from "../../kernels/deps.ts";
 
 /** Which ONNX Runtime build runs the model. */
 export type OnnxBackend = "ort-node" | "ort-wasm";
@@ -24,8 +25,8 @@ export interface RunOnnxOptions {
 const runtimes = new Map<OnnxBackend, Promise<OrtModule>>();
 
 async function importRuntime(backend: OnnxBackend): Promise<OrtModule> {
-  if (backend === "ort-node") return (await import("onnxruntime-node")) as unknown as OrtModule;
-  const ort = await import("onnxruntime-web");
+  if (backend === "ort-node") return (await importOrtNode()) as unknown as OrtModule;
+  const ort = await importOrtWeb();
   // One thread: the multi-threaded build needs cross-origin isolation in browsers and workers
   // here, and the models of the assignments are small.
   ort.env.wasm.numThreads = 1;
@@ -78,8 +79,17 @@ function inputDType(bytes: Uint8Array): DType {
  * per byte array, so calling again with the same `Uint8Array` does not reload the model.
  *
  * ```ts
- * const bytes = toOnnx(model, { inputShape: [784] });
- * const y = await runOnnx(bytes, x); // same numbers as model.forward(x), to float32 precision
+ * import assert from "node:assert/strict";
+ * import { Linear, Sequential } from "@dlfs/deno-dl/nn";
+ * import { runOnnx, toOnnx } from "@dlfs/deno-dl/onnx";
+ * import { defaultRng } from "@dlfs/deno-dl/random";
+ * import { tensor } from "@dlfs/deno-dl/tensor";
+ *
+ * const model = new Sequential([new Linear(4, 2, { rng: defaultRng(0) })]);
+ * const x = tensor([[1, 2, 3, 4]]);
+ * const y = await runOnnx(toOnnx(model, { inputShape: [4] }), x); // onnxruntime-node
+ * const expected = model.forward(x); // the same numbers, to float32 precision
+ * for (let i = 0; i < 2; i++) assert.ok(Math.abs(y.data[i] - expected.data[i]) < 1e-5);
  * ```
  */
 export async function runOnnx(

@@ -34,10 +34,10 @@ export class Adagrad extends Optimizer {
     g: Float32Array | Float64Array,
     lr: number,
   ): void {
-    const wd = this.weightDecay, eps = this.eps, n = w.length;
+    const eps = this.eps, n = w.length;
     const s = this.state(this.#sum, index, n);
     for (let i = 0; i < n; i++) {
-      const gi = wd === 0 ? g[i] : g[i] + wd * w[i];
+      const gi = g[i];
       s[i] += gi * gi;
       w[i] += (-lr * gi) / (Math.sqrt(s[i]) + eps);
     }

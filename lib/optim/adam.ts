@@ -18,7 +18,7 @@ export interface AdamOptions extends OptimizerOptions {
 
 /**
  * Adam with bias correction. Step t = 1, 2, ...:
- * ```
+ * ```text
  * g = grad + weightDecay * w                (coupled L2, PyTorch's weight_decay; not AdamW)
  * m = b1 m + (1 - b1) g,   v = b2 v + (1 - b2) g^2
  * w -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
@@ -54,13 +54,13 @@ export class Adam extends Optimizer {
     g: Float32Array | Float64Array,
     lr: number,
   ): void {
-    const n = w.length, wd = this.weightDecay, b1 = this.beta1, b2 = this.beta2, eps = this.eps;
+    const n = w.length, b1 = this.beta1, b2 = this.beta2, eps = this.eps;
     const m = this.state(this.#m, index, n), v = this.state(this.#v, index, n);
     const t = this.iterations + 1;
     const c1 = 1 - b1 ** t, c2 = 1 - b2 ** t;
     if (this.flavor === "nnfs") {
       for (let i = 0; i < n; i++) {
-        const gi = wd === 0 ? g[i] : g[i] + wd * w[i];
+        const gi = g[i];
         m[i] = b1 * m[i] + (1 - b1) * gi;
         v[i] = b2 * v[i] + (1 - b2) * (gi * gi);
         w[i] += (-lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + eps);
@@ -70,7 +70,7 @@ export class Adam extends Optimizer {
     // torch.optim.Adam (1.13): step_size = lr / bc1, denom = sqrt(v) / sqrt(bc2) + eps.
     const stepSize = lr / c1, c2Sqrt = Math.sqrt(c2);
     for (let i = 0; i < n; i++) {
-      const gi = wd === 0 ? g[i] : g[i] + wd * w[i];
+      const gi = g[i];
       m[i] = m[i] * b1 + (1 - b1) * gi;
       v[i] = v[i] * b2 + (1 - b2) * gi * gi;
       w[i] += (-stepSize * m[i]) / (Math.sqrt(v[i]) / c2Sqrt + eps);

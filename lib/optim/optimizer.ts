@@ -1,7 +1,8 @@
 /**
  * The optimizer base class: the learning-rate decay, coupled weight decay and element-wise gradient
  * clipping that every optimizer shares, and the loop over parameters that calls each optimizer's
- * update rule on plain typed arrays.
+ * update rule on plain typed arrays. Weight decay is applied here, once for all optimizers: the
+ * update rules receive the gradient with `weightDecay * value` already added.
  *
  * @module
  */
@@ -73,6 +74,8 @@ export abstract class Optimizer {
   iterations: number = 0;
   #currentLr: number;
   #name: string;
+  /** Per parameter, the gradient plus weight decay (kept in double precision between steps). */
+  #decayed: Float64Array[] = [];
 
   /** Checks the parameters and options; `defaultLr` applies when `options.lr` is absent. */
   constructor(
@@ -143,7 +146,8 @@ export abstract class Optimizer {
     this.params.forEach((p, k) => {
       const g = p.grad.data;
       if (this.clipValue !== Infinity) clipInPlace(g, this.clipValue);
-      this.update(k, p.value.data, g, lr);
+      const w = p.value.data;
+      this.update(k, w, this.weightDecay === 0 ? g : this.#withDecay(k, w, g), lr);
     });
     this.iterations++;
   }
@@ -154,8 +158,23 @@ export abstract class Optimizer {
   }
 
   /**
-   * Updates parameter `index` (values `w`, gradient `g`) with learning rate `lr`. `g` is the raw
-   * gradient; subclasses add `weightDecay * w` themselves, element by element.
+   * `g + weightDecay * w` (coupled L2, PyTorch's `weight_decay`), in a buffer kept per parameter.
+   * Double precision, as the sum was when each update rule formed it element by element.
+   */
+  #withDecay(
+    index: number,
+    w: Float32Array | Float64Array,
+    g: Float32Array | Float64Array,
+  ): Float64Array {
+    const out = this.state(this.#decayed, index, w.length);
+    const wd = this.weightDecay;
+    for (let i = 0; i < w.length; i++) out[i] = g[i] + wd * w[i];
+    return out;
+  }
+
+  /**
+   * Updates parameter `index` (values `w`, gradient `g`) with learning rate `lr`. `g` already
+   * includes weight decay (and clipping), so an update rule is the optimizer's formula alone.
    */
   protected abstract update(
     index: number,

@@ -43,11 +43,11 @@ export class RMSprop extends Optimizer {
     g: Float32Array | Float64Array,
     lr: number,
   ): void {
-    const wd = this.weightDecay, eps = this.eps, a = this.alpha, n = w.length;
+    const eps = this.eps, a = this.alpha, n = w.length;
     const s = this.state(this.#avg, index, n);
     const nnfs = this.flavor === "nnfs";
     for (let i = 0; i < n; i++) {
-      const gi = wd === 0 ? g[i] : g[i] + wd * w[i];
+      const gi = g[i];
       // nnfs: rho * cache + (1 - rho) * g**2; PyTorch: avg * alpha + ((1 - alpha) * g) * g.
       s[i] = nnfs ? a * s[i] + (1 - a) * (gi * gi) : s[i] * a + (1 - a) * gi * gi;
       w[i] += (-lr * gi) / (Math.sqrt(s[i]) + eps);

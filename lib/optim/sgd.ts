@@ -24,8 +24,20 @@ export interface SGDOptions extends OptimizerOptions {
  *   new gradients.
  *
  * ```ts
- * const opt = new SGD(net.parameters(), { lr: 1.0, decay: 0.01, momentum: 0.5, flavor: "nnfs" });
- * opt.step();
+ * import assert from "node:assert/strict";
+ * import { Linear, MSELoss } from "@dlfs/deno-dl/nn";
+ * import { SGD } from "@dlfs/deno-dl/optim";
+ * import { tensor } from "@dlfs/deno-dl/tensor";
+ *
+ * const net = new Linear(1, 1, { init: "zeros" });
+ * const loss = new MSELoss();
+ * const [x, y] = [tensor([[1], [2]]), tensor([[2], [4]])];
+ * const opt = new SGD(net.parameters(), { lr: 0.1, decay: 0.01, momentum: 0.5, flavor: "nnfs" });
+ * for (let step = 0; step < 20; step++) {
+ *   net.backward(loss.backward(net.forward(x), y));
+ *   opt.step();
+ * }
+ * assert.ok(loss.forward(net.forward(x), y) < 0.1);
  * ```
  */
 export class SGD extends Optimizer {
@@ -56,10 +68,10 @@ export class SGD extends Optimizer {
     g: Float32Array | Float64Array,
     lr: number,
   ): void {
-    const wd = this.weightDecay, m = this.momentum, n = w.length;
+    const m = this.momentum, n = w.length;
     if (m === 0) {
       for (let i = 0; i < n; i++) {
-        const gi = wd === 0 ? g[i] : g[i] + wd * w[i];
+        const gi = g[i];
         w[i] -= lr * gi;
       }
       return;
@@ -68,14 +80,14 @@ export class SGD extends Optimizer {
     const v = this.state(this.#velocity, index, n);
     if (this.flavor === "nnfs") {
       for (let i = 0; i < n; i++) {
-        const gi = wd === 0 ? g[i] : g[i] + wd * w[i];
+        const gi = g[i];
         v[i] = m * v[i] - lr * gi;
         w[i] += v[i];
       }
       return;
     }
     for (let i = 0; i < n; i++) {
-      const gi = wd === 0 ? g[i] : g[i] + wd * w[i];
+      const gi = g[i];
       v[i] = first ? gi : v[i] * m + gi;
       const d = this.nesterov ? gi + m * v[i] : v[i];
       w[i] += -lr * d;

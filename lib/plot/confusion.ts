@@ -5,7 +5,7 @@
  * @module
  */
 
-import * as Plot from "@observablehq/plot";
+import { Plot } from "./deps.ts";
 import { colormap, cssInterpolator, luminance } from "./colors.ts";
 import type { Figure } from "./figure.ts";
 import { type PlotMatrix, toRows } from "./inputs.ts";
@@ -32,7 +32,13 @@ export interface ConfusionMatrixOptions extends CommonPlotOptions {
  * count written in each cell (white on dark cells).
  *
  * ```ts
- * confusionMatrixPlot(cm, { labels: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], title: "Test set" });
+ * import assert from "node:assert/strict";
+ * import { confusionMatrix } from "@dlfs/deno-dl/metrics";
+ * import { confusionMatrixPlot } from "@dlfs/deno-dl/plot";
+ *
+ * const cm = confusionMatrix(Int32Array.of(0, 1, 2, 2), Int32Array.of(0, 2, 2, 2));
+ * const fig = confusionMatrixPlot(cm, { labels: [0, 1, 2], title: "Test set" });
+ * assert.match(fig.svg(), /Test set/);
  * ```
  */
 export function confusionMatrixPlot(

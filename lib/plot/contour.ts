@@ -5,7 +5,7 @@
  * @module
  */
 
-import * as Plot from "@observablehq/plot";
+import { Plot } from "./deps.ts";
 import { cssInterpolator } from "./colors.ts";
 import type { Figure } from "./figure.ts";
 import { extent, type PlotMatrix, type PlotNumbers, toNumbers, toRows } from "./inputs.ts";
@@ -104,10 +104,15 @@ function pathRows(op: string, path: PathInput): { x: number; y: number }[] {
  * faint contour lines and an optional path of points on top.
  *
  * ```ts
- * contourPlot((x, y) => f(x, y), {
- *   xDomain: [-5, 5], yDomain: [-5, 5], grid: 50, levels: 50,
- *   path: { x: xHist, y: yHist }, xLabel: "x", yLabel: "y",
+ * import assert from "node:assert/strict";
+ * import { contourPlot } from "@dlfs/deno-dl/plot";
+ *
+ * const f = (x: number, y: number) => x * x + 2 * y * y;
+ * const fig = contourPlot((x, y) => f(x, y), {
+ *   xDomain: [-5, 5], yDomain: [-5, 5], grid: 50, levels: 20,
+ *   path: { x: [4, 2, 1, 0.5], y: [4, 1, 0.3, 0.1] }, xLabel: "x", yLabel: "y",
  * });
+ * assert.match(fig.svg(), /^<svg/);
  * ```
  */
 export function contourPlot(

@@ -7,6 +7,7 @@
 
 import { jupyterApi } from "./jupyter.ts";
 import { rasterize, type RasterizeOptions } from "./png.ts";
+import { Buffer } from "node:buffer";
 import { toPath, writeFileAtomic } from "../files/atomic.ts";
 
 /**
@@ -27,10 +28,18 @@ export interface FigureSaveOptions {
  * A rendered figure.
  *
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { linePlot } from "@dlfs/deno-dl/plot";
+ *
  * const fig = linePlot({ loss: [3, 2, 1.5] }, { title: "Loss Curve" });
- * fig;                        // last expression of a notebook cell: shown inline
- * await fig.show();           // or shown right away (reliable in headless runs)
- * await fig.save("out/loss.png");
+ * // In a notebook, `fig` as a cell's last expression is shown inline; `await fig.show()` shows it
+ * // right away (reliable in headless runs).
+ * const dir = await Deno.makeTempDir();
+ * await fig.save(`${dir}/loss.svg`);
+ * await fig.save(`${dir}/loss.png`); // 1280x800 pixels: scale 2 by default
+ * assert.equal(await Deno.readTextFile(`${dir}/loss.svg`), fig.svg());
+ * assert.equal(fig.toString(), 'Figure 640x400 "Loss Curve"');
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export class Figure {
@@ -92,8 +101,20 @@ export class Figure {
     return `Figure ${this.width}x${this.height}${this.title ? ` "${this.title}"` : ""}`;
   }
 
-  /** The media bundle Jupyter shows: the SVG, with a text fallback. */
-  [JUPYTER_DISPLAY](): Record<string, string> {
-    return { "image/svg+xml": this.#svg, "text/plain": this.toString() };
+  /**
+   * The media bundle Jupyter shows: a PNG, one pixel per SVG unit (the size the SVG would show
+   * at), with a text fallback. A PNG and no SVG, because every front end and export draws a PNG:
+   * nbconvert's HTML export picks the SVG when there is one and its sanitizer then strips inline
+   * SVG (nbconvert 6.5), and JupyterLab does not draw SVG in untrusted notebooks. `svg()` and
+   * `save()` keep the vector form.
+   */
+  async [JUPYTER_DISPLAY](): Promise<Record<string, string>> {
+    const png = await this.png({ scale: 1 });
+    return { "image/png": encodeBase64(png), "text/plain": this.toString() };
   }
+}
+
+/** Standard base64 of `bytes` (what Jupyter expects for binary media types). */
+function encodeBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
 }

@@ -192,8 +192,17 @@ function paint(img: Image, s: number, table: Uint8Array, options: ImageGridOptio
  * Draws images side by side (wrapping after `columns`), each with its title.
  *
  * ```ts
- * imageGrid(xTrain.slice(0, 10), { titles: labels.map(String), imageShape: [28, 28] });
- * imageGrid(cifar, { channels: "first", titles: ["cat", "ship"] });
+ * import assert from "node:assert/strict";
+ * import { imageGrid } from "@dlfs/deno-dl/plot";
+ * import { arange, reshape } from "@dlfs/deno-dl/tensor";
+ *
+ * const xTrain = reshape(arange(3 * 784), [3, 784]); // 3 flat 28x28 images
+ * const labels = [5, 0, 4];
+ * const digits = imageGrid(xTrain, { titles: labels.map(String), imageShape: [28, 28] });
+ * const cifar = reshape(arange(2 * 3 * 32 * 32), [2, 3, 32, 32]); // 2 colour images, channels first
+ * const colour = imageGrid(cifar, { channels: "first", titles: ["cat", "ship"] });
+ * assert.match(digits.svg(), /<image/);
+ * assert.match(colour.svg(), /ship/);
  * ```
  */
 export function imageGrid(images: ImageInput, options: ImageGridOptions = {}): Figure {

@@ -4,7 +4,7 @@
  * @module
  */
 
-import * as Plot from "@observablehq/plot";
+import { Plot } from "./deps.ts";
 import { TAB10 } from "./colors.ts";
 import type { Figure } from "./figure.ts";
 import { isTensor, type PlotNumbers, range, toNumbers } from "./inputs.ts";
@@ -128,9 +128,16 @@ export function axis(
  * Draws one or more series as lines (`plt.plot`).
  *
  * ```ts
- * linePlot(losses, { title: "Loss Curve", xLabel: "Iteration", yLabel: "Loss" });
- * linePlot({ train: trainLoss, test: testLoss }, { xLabel: "Epoch", markers: true });
- * linePlot([{ name: "Accuracy", x: epochs, y: acc, color: "blue" }], { logY: false });
+ * import assert from "node:assert/strict";
+ * import { linePlot } from "@dlfs/deno-dl/plot";
+ *
+ * const losses = [2.3, 1.1, 0.7, 0.5];
+ * const one = linePlot(losses, { title: "Loss Curve", xLabel: "Iteration", yLabel: "Loss" });
+ * const two = linePlot({ train: [0.9, 0.5, 0.4], test: [1, 0.7, 0.6] }, { xLabel: "Epoch", markers: true });
+ * const own = linePlot([{ name: "Accuracy", x: [1, 2, 3], y: [0.5, 0.7, 0.8], color: "blue" }]);
+ * assert.match(one.svg(), /Loss Curve/);
+ * assert.match(two.svg(), /test/); // a legend names the series
+ * assert.match(own.svg(), /blue/);
  * ```
  */
 export function linePlot(series: LineInput, options: LinePlotOptions = {}): Figure {

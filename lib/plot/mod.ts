@@ -6,10 +6,13 @@
  * training progress in a notebook or a terminal.
  *
  * ```ts
- * import { linePlot } from "./lib/plot/mod.ts";
+ * import assert from "node:assert/strict";
+ * import { linePlot } from "@dlfs/deno-dl/plot";
+ *
+ * const losses = [2.3, 1.1, 0.7, 0.5];
  * const fig = linePlot(losses, { title: "Loss Curve", xLabel: "Iteration", yLabel: "Loss" });
- * await fig.save("out/loss.png");
- * fig; // shown by Jupyter
+ * assert.match(fig.svg(), /Loss Curve/);
+ * // fig as a notebook cell's value is shown by Jupyter; fig.save("out/loss.png") writes a file
  * ```
  *
  * @module

@@ -22,8 +22,15 @@ export interface PanelsOptions {
  * as tall as its tallest.
  *
  * ```ts
- * panels([contourPlot(f, opts), linePlot(values, { title: "Minimum value: 1.246937" })]);
- * panels([sigmoidFig, reluFig, dSigmoidFig, dReluFig], { columns: 2 });
+ * import assert from "node:assert/strict";
+ * import { contourPlot, linePlot, panels } from "@dlfs/deno-dl/plot";
+ *
+ * const f = (x: number, y: number) => x * x + y * y;
+ * const opts = { xDomain: [-1, 1] as [number, number], yDomain: [-1, 1] as [number, number] };
+ * const fig = panels([contourPlot(f, opts), linePlot([3, 2, 1.25], { title: "Minimum value: 1.25" })]);
+ * assert.match(fig.svg(), /Minimum value: 1\.25/);
+ * const grid = panels([fig, fig, fig, fig], { columns: 2 }); // 2 x 2
+ * assert.ok(grid.width > 2 * fig.width && grid.height > 2 * fig.height);
  * ```
  */
 export function panels(figures: readonly Figure[], options: PanelsOptions = {}): Figure {

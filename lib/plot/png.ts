@@ -7,6 +7,7 @@
  */
 
 import { fileURLToPath } from "node:url";
+import { importResvgNative, importResvgWasm } from "./deps.ts";
 
 /** Which resvg build rendered: the native module or the WebAssembly one. */
 export type RendererKind = "native" | "wasm";
@@ -59,12 +60,12 @@ function bundledFont(): Promise<Uint8Array> {
 }
 
 async function loadNative(): Promise<ResvgConstructor> {
-  const mod = await import("@resvg/resvg-js");
+  const mod = await importResvgNative();
   return mod.Resvg as unknown as ResvgConstructor;
 }
 
 async function loadWasm(): Promise<ResvgConstructor> {
-  const mod = await import("@resvg/resvg-wasm");
+  const mod = await importResvgWasm();
   // The .wasm file ships inside the npm package; find it on disk through Node's resolver.
   const { createRequire } = await import("node:module");
   const wasmPath = createRequire(import.meta.url).resolve("@resvg/resvg-wasm/index_bg.wasm");

@@ -4,12 +4,18 @@
  * asked.
  *
  * ```ts
- * const bar = progress(epochs, { label: "epoch" });
+ * import assert from "node:assert/strict";
+ * import { progress } from "@dlfs/deno-dl/plot";
+ *
+ * const epochs = 3;
+ * // A live bar in Jupyter or a terminal; `mode: "off"` here, where there is neither.
+ * const bar = progress(epochs, { label: "epoch", mode: "off" });
  * for (let e = 1; e <= epochs; e++) {
- *   const loss = trainOneEpoch();
- *   bar.update(e, { loss, acc });
+ *   const loss = 1 / e; // one epoch of training
+ *   bar.update(e, { loss });
  * }
  * bar.done();
+ * assert.match(bar.frame(true).text, /^epoch 3\/3 /);
  * ```
  *
  * Updates are synchronous: Deno's kernel sends Jupyter messages straight away, even while a

@@ -5,7 +5,7 @@
  * @module
  */
 
-import * as Plot from "@observablehq/plot";
+import { Plot } from "./deps.ts";
 import { colormap, cssInterpolator, rgbString, TAB10 } from "./colors.ts";
 import type { Figure } from "./figure.ts";
 import { extent, type PlotNumbers, toNumbers } from "./inputs.ts";
@@ -126,10 +126,14 @@ function colourPoints(
  * `azimuth` (matplotlib's defaults 30 and -60), drawn with its axis box, ticks and labels.
  *
  * ```ts
- * scatter({ x: X[0], y: X[1], z: X[2], group: y }, {
+ * import assert from "node:assert/strict";
+ * import { scatter } from "@dlfs/deno-dl/plot";
+ *
+ * const fig = scatter({ x: [0, 1, 2, 3], y: [1, 0, 1, 0], z: [0, 1, 0, 1], group: [0, 1, 1, 0] }, {
  *   title: "3D Scatter Plot of Synthetic Data", scheme: "coolwarm", edgeColor: "black",
  *   size: 6, colorLabel: "Class", xLabel: "Feature 1", yLabel: "Feature 2", zLabel: "Feature 3",
  * });
+ * assert.match(fig.svg(), /3D Scatter Plot of Synthetic Data/);
  * ```
  */
 export function scatter(data: ScatterData, options: ScatterOptions = {}): Figure {

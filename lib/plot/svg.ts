@@ -10,8 +10,7 @@
  * @module
  */
 
-import * as Plot from "@observablehq/plot";
-import { parseHTML } from "linkedom";
+import { parseHTML, Plot } from "./deps.ts";
 
 /** The SVG namespace, needed on a standalone `<svg>` root. */
 export const SVG_NS = "http://www.w3.org/2000/svg";

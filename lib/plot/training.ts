@@ -77,7 +77,15 @@ export function historyPanels(
  * Loss and accuracy curves side by side, one line per recorded series.
  *
  * ```ts
- * trainingCurves({ trainLoss, testLoss, trainAcc, testAcc }, { xLabel: "Epoch" });
+ * import assert from "node:assert/strict";
+ * import { trainingCurves } from "@dlfs/deno-dl/plot";
+ *
+ * const history = {
+ *   trainLoss: [0.9, 0.5, 0.4], testLoss: [1, 0.7, 0.6],
+ *   trainAcc: [0.6, 0.8, 0.9], testAcc: [0.5, 0.7, 0.8],
+ * };
+ * const fig = trainingCurves(history, { xLabel: "Epoch" });
+ * assert.match(fig.svg(), /Epoch/);
  * ```
  */
 export function trainingCurves(

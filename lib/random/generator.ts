@@ -3,11 +3,14 @@
  * or any other bit generator of the `BitSource` shape (`np.random.Generator(bit_generator)`).
  *
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultRng, Generator, MT19937 } from "@dlfs/deno-dl/random";
+ *
  * const rng = defaultRng(12345);
- * rng.random();              // 0.22733602246716966, as NumPy
- * rng.normal(0, 1, [3, 5]);  // a float64 Tensor of shape [3, 5]
- * rng.permutation(1797);     // Int32Array
- * new Generator(MT19937.fromSeedSequence(42)).random(); // as np.random.Generator(np.random.MT19937(42))
+ * assert.equal(rng.random(), 0.22733602246716966); // NumPy's default_rng(12345).random()
+ * assert.deepEqual(rng.normal(0, 1, [3, 5]).shape, [3, 5]); // a float64 Tensor
+ * assert.ok(rng.permutation(1797) instanceof Int32Array);
+ * assert.equal(new Generator(MT19937.fromSeedSequence(42)).random(), 0.5419938930062744); // np.random.Generator(np.random.MT19937(42))
  * ```
  *
  * @module

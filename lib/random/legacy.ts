@@ -3,8 +3,13 @@
  * ...), all drawing from one shared `RandomState`, as in NumPy.
  *
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { randn, seed } from "@dlfs/deno-dl/random";
+ * import type { Tensor } from "@dlfs/deno-dl/tensor";
+ *
  * seed(0);
- * randn(2, 3); // same numbers as np.random.seed(0); np.random.randn(2, 3)
+ * const x = randn(2, 3) as Tensor; // the numbers of np.random.seed(0); np.random.randn(2, 3)
+ * assert.equal(x.data[0], 1.764052345967664);
  * ```
  *
  * @module

@@ -3,9 +3,14 @@
  * `np.random.seed`/`rand`/`randn`), bit for bit. scikit-learn's `random_state=` uses it too.
  *
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { RandomState } from "@dlfs/deno-dl/random";
+ *
  * const rs = new RandomState(100);
- * rs.randn(2, 3);        // polar Box–Muller, with NumPy's cached second value
- * rs.randint(0, 10, 5);  // masked rejection sampling, Int32Array
+ * const x = rs.randn(2, 3); // polar Box–Muller, with NumPy's cached second value
+ * const k = rs.randint(0, 10, 5); // masked rejection sampling, Int32Array
+ * assert.equal(x.data[0], -1.7497654730546974); // as np.random.RandomState(100)
+ * assert.deepEqual([...k], [1, 0, 8, 4, 0]);
  * ```
  *
  * @module

@@ -55,7 +55,11 @@ export function osEntropy(): bigint {
  * NumPy's `SeedSequence(entropy)` (no spawn key, pool size 4).
  *
  * ```ts
- * new SeedSequence(12345).generateState(4); // the words PCG64 is seeded from
+ * import assert from "node:assert/strict";
+ * import { SeedSequence } from "@dlfs/deno-dl/random";
+ *
+ * const words = new SeedSequence(12345).generateState(4); // the words PCG64 is seeded from
+ * assert.deepEqual([...words], [2688385916, 3048105090, 4196366895, 3152189807]); // as NumPy's
  * ```
  */
 export class SeedSequence {

@@ -66,8 +66,13 @@ function fillNested(value: NestedArray, shape: number[], out: TensorData): void 
  * Makes a tensor from a number, nested arrays, a typed array or another tensor (always copies).
  *
  * ```ts
- * tensor([[1, 2], [3, 4]]);                       // float64 [2,2]
- * tensor(new Float32Array(6), { shape: [2, 3] }); // float32 [2,3]
+ * import assert from "node:assert/strict";
+ * import { tensor } from "@dlfs/deno-dl/tensor";
+ *
+ * const a = tensor([[1, 2], [3, 4]]); // float64 [2, 2]
+ * const b = tensor(new Float32Array(6), { shape: [2, 3] }); // float32 [2, 3]
+ * assert.deepEqual([a.dtype, a.shape], ["float64", [2, 2]]);
+ * assert.deepEqual([b.dtype, b.shape], ["float32", [2, 3]]);
  * ```
  */
 export function tensor(value: TensorLike, options: TensorOptions = {}): Tensor {

@@ -21,6 +21,29 @@ import {
 /** A tensor or a plain number (a 0-d operand that takes the other operand's dtype). */
 export type Operand = Tensor | number;
 
+/** Options of the arithmetic and unary functions: where to write the result. */
+export interface OutOptions {
+  /**
+   * Write the result into this tensor and return it, like NumPy's `out=`: it must have the result's
+   * shape and dtype. It may be an operand of that same shape (`add(x, y, {out: x})` is `x += y`).
+   * A loop that repeats an operation on same-shaped tensors then allocates nothing.
+   */
+  out?: Tensor;
+}
+
+/** The data of `out` after checking that it can hold a result of `shape` and `dtype`. */
+function outData(op: string, out: Tensor, shape: readonly number[], dtype: DType): TensorData {
+  if (
+    out.dtype !== dtype || out.ndim !== shape.length || out.shape.some((d, i) => d !== shape[i])
+  ) {
+    throw new RangeError(
+      `${op}: out has shape ${shapeStr(out.shape)} and dtype ${out.dtype}, but the result has ` +
+        `shape ${shapeStr(shape)} and dtype ${dtype}`,
+    );
+  }
+  return out.data;
+}
+
 /** The result dtype of combining two operands: float64 unless every tensor operand is float32. */
 export function resultDType(...xs: Operand[]): DType {
   let sawTensor = false;
@@ -135,10 +158,19 @@ type BinaryRow = (
   n: number,
 ) => void;
 
-function binary(op: string, x: Operand, y: Operand, rowKernel: BinaryRow): Tensor {
+function binary(
+  op: string,
+  x: Operand,
+  y: Operand,
+  rowKernel: BinaryRow,
+  options: OutOptions = {},
+): Tensor {
   const a = asTensor(x), b = asTensor(y);
   const shape = broadcastShapes(op, a.shape, b.shape);
-  const out = allocate(resultDType(x, y), shapeSize(shape));
+  const dtype = resultDType(x, y);
+  const out = options.out
+    ? outData(op, options.out, shape, dtype)
+    : allocate(dtype, shapeSize(shape));
   const strides = [
     stridesOf(shape),
     broadcastStrides(a.shape, shape),
@@ -147,62 +179,62 @@ function binary(op: string, x: Operand, y: Operand, rowKernel: BinaryRow): Tenso
   forEachRow(shape, strides, (off, n, s) => {
     rowKernel(out, off[0], a.data, off[1], s[1], b.data, off[2], s[2], n);
   });
-  return new Tensor(out, shape);
+  return options.out ?? new Tensor(out, shape);
 }
 
 /** `a + b` element-wise with broadcasting, like `np.add`. */
-export function add(a: Operand, b: Operand): Tensor {
+export function add(a: Operand, b: Operand, options: OutOptions = {}): Tensor {
   return binary("add", a, b, (out, o, x, ix, sx, y, iy, sy, n) => {
     for (let i = 0; i < n; i++, ix += sx, iy += sy) out[o + i] = x[ix] + y[iy];
-  });
+  }, options);
 }
 
 /** `a - b` element-wise with broadcasting, like `np.subtract`. */
-export function sub(a: Operand, b: Operand): Tensor {
+export function sub(a: Operand, b: Operand, options: OutOptions = {}): Tensor {
   return binary("sub", a, b, (out, o, x, ix, sx, y, iy, sy, n) => {
     for (let i = 0; i < n; i++, ix += sx, iy += sy) out[o + i] = x[ix] - y[iy];
-  });
+  }, options);
 }
 
 /** `a * b` element-wise with broadcasting, like `np.multiply`. */
-export function mul(a: Operand, b: Operand): Tensor {
+export function mul(a: Operand, b: Operand, options: OutOptions = {}): Tensor {
   return binary("mul", a, b, (out, o, x, ix, sx, y, iy, sy, n) => {
     for (let i = 0; i < n; i++, ix += sx, iy += sy) out[o + i] = x[ix] * y[iy];
-  });
+  }, options);
 }
 
 /** `a / b` element-wise with broadcasting (IEEE: x/0 is ±inf or nan), like `np.divide`. */
-export function div(a: Operand, b: Operand): Tensor {
+export function div(a: Operand, b: Operand, options: OutOptions = {}): Tensor {
   return binary("div", a, b, (out, o, x, ix, sx, y, iy, sy, n) => {
     for (let i = 0; i < n; i++, ix += sx, iy += sy) out[o + i] = x[ix] / y[iy];
-  });
+  }, options);
 }
 
 /** `a ** b` element-wise with broadcasting, like `np.power` on floats. */
-export function pow(a: Operand, b: Operand): Tensor {
+export function pow(a: Operand, b: Operand, options: OutOptions = {}): Tensor {
   return binary("pow", a, b, (out, o, x, ix, sx, y, iy, sy, n) => {
     for (let i = 0; i < n; i++, ix += sx, iy += sy) out[o + i] = x[ix] ** y[iy];
-  });
+  }, options);
 }
 
 /** Element-wise maximum, NaN-propagating like `np.maximum`. */
-export function maximum(a: Operand, b: Operand): Tensor {
+export function maximum(a: Operand, b: Operand, options: OutOptions = {}): Tensor {
   return binary("maximum", a, b, (out, o, x, ix, sx, y, iy, sy, n) => {
     for (let i = 0; i < n; i++, ix += sx, iy += sy) {
       const u = x[ix], v = y[iy];
       out[o + i] = u > v || u !== u ? u : v;
     }
-  });
+  }, options);
 }
 
 /** Element-wise minimum, NaN-propagating like `np.minimum`. */
-export function minimum(a: Operand, b: Operand): Tensor {
+export function minimum(a: Operand, b: Operand, options: OutOptions = {}): Tensor {
   return binary("minimum", a, b, (out, o, x, ix, sx, y, iy, sy, n) => {
     for (let i = 0; i < n; i++, ix += sx, iy += sy) {
       const u = x[ix], v = y[iy];
       out[o + i] = u < v || u !== u ? u : v;
     }
-  });
+  }, options);
 }
 
 /** `a > b` as a 0/1 mask (NumPy returns booleans; 0/1 floats multiply straight into gradients). */
@@ -271,84 +303,84 @@ export function where(mask: Operand, a: Operand, b: Operand): Tensor {
   return new Tensor(out, shape);
 }
 
-/** Allocates the output of a unary op: same shape and dtype as `x`. */
-function like(x: Tensor): TensorData {
-  return allocate(x.dtype, x.size);
+/** The output of a unary op: same shape and dtype as `x`, `options.out` when given. */
+function like(op: string, x: Tensor, options: OutOptions): TensorData {
+  return options.out ? outData(op, options.out, x.shape, x.dtype) : allocate(x.dtype, x.size);
 }
 
 /** `-x` element-wise. */
-export function neg(x: Tensor): Tensor {
-  const d = x.data, out = like(x);
+export function neg(x: Tensor, options: OutOptions = {}): Tensor {
+  const d = x.data, out = like("neg", x, options);
   for (let i = 0; i < d.length; i++) out[i] = -d[i];
-  return new Tensor(out, x.shape);
+  return options.out ?? new Tensor(out, x.shape);
 }
 
 /** `e^x` element-wise (overflows to inf above ~709.78 in float64, as NumPy). */
-export function exp(x: Tensor): Tensor {
-  const d = x.data, out = like(x);
+export function exp(x: Tensor, options: OutOptions = {}): Tensor {
+  const d = x.data, out = like("exp", x, options);
   for (let i = 0; i < d.length; i++) out[i] = Math.exp(d[i]);
-  return new Tensor(out, x.shape);
+  return options.out ?? new Tensor(out, x.shape);
 }
 
 /** Natural logarithm element-wise (`log(0)` is -inf, negative input gives NaN, as NumPy). */
-export function log(x: Tensor): Tensor {
-  const d = x.data, out = like(x);
+export function log(x: Tensor, options: OutOptions = {}): Tensor {
+  const d = x.data, out = like("log", x, options);
   for (let i = 0; i < d.length; i++) out[i] = Math.log(d[i]);
-  return new Tensor(out, x.shape);
+  return options.out ?? new Tensor(out, x.shape);
 }
 
 /** Square root element-wise. */
-export function sqrt(x: Tensor): Tensor {
-  const d = x.data, out = like(x);
+export function sqrt(x: Tensor, options: OutOptions = {}): Tensor {
+  const d = x.data, out = like("sqrt", x, options);
   for (let i = 0; i < d.length; i++) out[i] = Math.sqrt(d[i]);
-  return new Tensor(out, x.shape);
+  return options.out ?? new Tensor(out, x.shape);
 }
 
 /** Absolute value element-wise. */
-export function abs(x: Tensor): Tensor {
-  const d = x.data, out = like(x);
+export function abs(x: Tensor, options: OutOptions = {}): Tensor {
+  const d = x.data, out = like("abs", x, options);
   for (let i = 0; i < d.length; i++) out[i] = Math.abs(d[i]);
-  return new Tensor(out, x.shape);
+  return options.out ?? new Tensor(out, x.shape);
 }
 
 /** Sine element-wise. */
-export function sin(x: Tensor): Tensor {
-  const d = x.data, out = like(x);
+export function sin(x: Tensor, options: OutOptions = {}): Tensor {
+  const d = x.data, out = like("sin", x, options);
   for (let i = 0; i < d.length; i++) out[i] = Math.sin(d[i]);
-  return new Tensor(out, x.shape);
+  return options.out ?? new Tensor(out, x.shape);
 }
 
 /** Cosine element-wise. */
-export function cos(x: Tensor): Tensor {
-  const d = x.data, out = like(x);
+export function cos(x: Tensor, options: OutOptions = {}): Tensor {
+  const d = x.data, out = like("cos", x, options);
   for (let i = 0; i < d.length; i++) out[i] = Math.cos(d[i]);
-  return new Tensor(out, x.shape);
+  return options.out ?? new Tensor(out, x.shape);
 }
 
 /** Hyperbolic tangent element-wise. */
-export function tanh(x: Tensor): Tensor {
-  const d = x.data, out = like(x);
+export function tanh(x: Tensor, options: OutOptions = {}): Tensor {
+  const d = x.data, out = like("tanh", x, options);
   for (let i = 0; i < d.length; i++) out[i] = Math.tanh(d[i]);
-  return new Tensor(out, x.shape);
+  return options.out ?? new Tensor(out, x.shape);
 }
 
 /** -1, 0 or 1 by sign (NaN stays NaN; -0 gives 0), like `np.sign`. */
-export function sign(x: Tensor): Tensor {
-  const d = x.data, out = like(x);
+export function sign(x: Tensor, options: OutOptions = {}): Tensor {
+  const d = x.data, out = like("sign", x, options);
   for (let i = 0; i < d.length; i++) {
     const v = d[i];
     out[i] = v > 0 ? 1 : v < 0 ? -1 : v === 0 ? 0 : NaN;
   }
-  return new Tensor(out, x.shape);
+  return options.out ?? new Tensor(out, x.shape);
 }
 
 /** Limits values to `[lo, hi]`, like `np.clip(x, lo, hi)` (NaN stays NaN). */
-export function clip(x: Tensor, lo: number, hi: number): Tensor {
+export function clip(x: Tensor, lo: number, hi: number, options: OutOptions = {}): Tensor {
   if (lo > hi) throw new RangeError(`clip: lower bound ${lo} is above upper bound ${hi}`);
-  const d = x.data, out = like(x);
+  const d = x.data, out = like("clip", x, options);
   for (let i = 0; i < d.length; i++) {
     const v = d[i];
     out[i] = v < lo ? lo : v > hi ? hi : v;
   }
-  return new Tensor(out, x.shape);
+  return options.out ?? new Tensor(out, x.shape);
 }

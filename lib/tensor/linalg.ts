@@ -1,6 +1,10 @@
 /**
  * Matrix products through the kernel registry (`kernels/`), so the selected backend does the work.
  *
+ * A loop that multiplies matrices of the same shape again and again (a training step) can pass the
+ * result's tensor back in as `out`, like NumPy's `np.matmul(a, b, out=c)`: the product is written
+ * into memory that is already mapped, and nothing is allocated.
+ *
  * @module
  */
 import { gemm } from "../../kernels/mod.ts";
@@ -13,15 +17,31 @@ export interface MatmulOptions {
   transA?: boolean;
   /** Use `b` transposed (no copy is made). */
   transB?: boolean;
+  /**
+   * Write the product into this tensor and return it, like NumPy's `out=`: it must have the
+   * result's shape and dtype and must not share memory with `a` or `b`.
+   */
+  out?: Tensor;
 }
 
 /**
  * The matrix product `op(a) @ op(b)` of two 2-D tensors, like `a @ b` in NumPy.
  * A 1-D `b` is treated as a column and the result is 1-D, as NumPy does for `matrix @ vector`.
  * Mixed dtypes compute in float64.
+ *
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { matmul, tensor } from "@dlfs/deno-dl/tensor";
+ *
+ * const x = tensor([[1, 2], [3, 4]]), w = tensor([[1, 0], [0, 2]]);
+ * const c = matmul(x, w); // a new tensor
+ * assert.deepEqual(c.toArray(), [[1, 4], [3, 8]]);
+ * matmul(x, w, { out: c, transB: true }); // x @ w.T written into c: nothing allocated
+ * assert.deepEqual(c.toArray(), [[1, 4], [3, 8]]);
+ * ```
  */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
-  const { transA = false, transB = false } = options;
+  const { transA = false, transB = false, out } = options;
   const vector = b.ndim === 1 && !transB;
   const bShape = vector ? [b.size, 1] : b.shape;
   if (a.ndim !== 2 || bShape.length !== 2) {
@@ -41,7 +61,30 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const dtype = a.dtype === "float32" && b.dtype === "float32" ? "float32" : "float64";
   const ad = a.dtype === dtype ? a : astype(a, dtype);
   const bd = b.dtype === dtype ? b : astype(b, dtype);
-  const c = allocate(dtype, m * n);
+  const shape = vector ? [m] : [m, n];
+  if (out) checkOut(out, shape, dtype, ad, bd);
+  const c = out ? out.data : allocate(dtype, m * n);
   gemm({ transA, transB, m, n, k, alpha: 1, a: ad.data, b: bd.data, beta: 0, c });
-  return new Tensor(c, vector ? [m] : [m, n]);
+  return out ?? new Tensor(c, shape);
+}
+
+/** Throws unless `out` can hold the product: its shape and dtype, no memory shared with a or b. */
+function checkOut(out: Tensor, shape: number[], dtype: string, a: Tensor, b: Tensor): void {
+  if (
+    out.dtype !== dtype || out.ndim !== shape.length || out.shape.some((d, i) => d !== shape[i])
+  ) {
+    throw new RangeError(
+      `matmul: out has shape ${shapeStr(out.shape)} and dtype ${out.dtype}, but the product has ` +
+        `shape ${shapeStr(shape)} and dtype ${dtype}`,
+    );
+  }
+  if (overlaps(out.data, a.data) || overlaps(out.data, b.data)) {
+    throw new RangeError("matmul: out shares memory with an operand; gemm cannot work in place");
+  }
+}
+
+/** Whether two typed arrays view overlapping bytes of one buffer. */
+function overlaps(x: ArrayBufferView, y: ArrayBufferView): boolean {
+  if (x.buffer !== y.buffer) return false;
+  return x.byteOffset < y.byteOffset + y.byteLength && y.byteOffset < x.byteOffset + x.byteLength;
 }

@@ -3,9 +3,12 @@
  * indexing and matrix products (through `kernels/`).
  *
  * ```ts
- * import { add, matmul, sum, tensor } from "./lib/tensor/mod.ts";
+ * import assert from "node:assert/strict";
+ * import { add, matmul, sum, tensor } from "@dlfs/deno-dl/tensor";
+ *
  * const x = tensor([[1, 2], [3, 4]]);
- * sum(add(matmul(x, x), 1), { axis: -1 }); // Tensor [8, 23]... per row
+ * const rows = sum(add(matmul(x, x), 1), { axis: -1 }); // x @ x = [[7, 10], [15, 22]]
+ * assert.deepEqual([...rows.data], [19, 39]);
  * ```
  *
  * @module
@@ -28,3 +31,4 @@ export * from "./reduce.ts";
 export * from "./shape_ops.ts";
 export * from "./indexing.ts";
 export * from "./linalg.ts";
+export { logSoftmax, logSumExp, softmax, type SoftmaxAxisOptions } from "./softmax.ts";

@@ -10,6 +10,7 @@
 // Printing lives in lib/format (Python/NumPy number formatting), which takes any array of the
 // shape { data, shape, dtype } and so needs nothing from this module: no import cycle.
 import { arrayRepr, arrayToString } from "../format/array_print.ts";
+import { adviseHugePages } from "./memory.ts";
 
 /** Element type of a tensor. */
 export type DType = "float32" | "float64";
@@ -20,9 +21,33 @@ export type TensorData = Float32Array | Float64Array;
 /** A nested JavaScript array of numbers (any depth), as `toArray()` returns and `tensor()` accepts. */
 export type NestedArray = number | NestedArray[];
 
-/** Makes an empty typed array of the dtype. */
+/**
+ * Makes an empty (zero-filled) typed array of the dtype. Large ones are advised to use huge pages,
+ * so that their first write does not pay a page fault per 4 KiB (see `memory.ts`).
+ * @throws TypeError for a dtype other than "float64" and "float32"; RangeError naming the size
+ *   when the memory cannot be had.
+ */
 export function allocate(dtype: DType, size: number): TensorData {
-  return dtype === "float32" ? new Float32Array(size) : new Float64Array(size);
+  let data: TensorData;
+  try {
+    if (dtype === "float64") data = new Float64Array(size);
+    else if (dtype === "float32") data = new Float32Array(size);
+    else {
+      throw new TypeError(
+        `allocate: dtype must be "float64" or "float32", got ${JSON.stringify(dtype)}`,
+      );
+    }
+  } catch (e) {
+    if (e instanceof TypeError) throw e;
+    const bytes = size * (dtype === "float32" ? 4 : 8);
+    throw new RangeError(
+      `allocate: cannot allocate ${size} ${dtype} elements (${bytes} bytes): ${
+        (e as Error).message
+      }`,
+    );
+  }
+  adviseHugePages(data);
+  return data;
 }
 
 /**
@@ -112,8 +137,11 @@ export function normalizeAxis(op: string, axis: number, shape: readonly number[]
  * An n-dimensional array of float64 or float32 numbers, contiguous and row-major.
  *
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { Tensor } from "@dlfs/deno-dl/tensor";
+ *
  * const x = new Tensor(new Float64Array([1, 2, 3, 4]), [2, 2]);
- * x.get(1, 0); // 3
+ * assert.equal(x.get(1, 0), 3);
  * ```
  */
 export class Tensor {

@@ -1,37 +1,63 @@
 /**
- * `deno task bench`: GFLOP/s of every available gemm backend against NumPy, and the time of the two
- * training workloads of issue 6 against NumPy, all measured in the same run.
+ * `deno task bench`: GFLOP/s of every available gemm backend against NumPy (with the backend `auto`
+ * picks for each shape), what the tensor-level operations keep of the kernels' speed when they
+ * allocate their result, and the time and peak memory of the training workloads against NumPy,
+ * plain loops and `lib/nn` modules, all measured in the same run.
  *
- * Flags: `--gemm` or `--train` (only that part), `--quick` (shorter budgets, no 1024^3, no js
- * training), `--all` (also train with js and ort-wasm), `--budget=MS` (time per gemm measurement,
+ * Flags: `--gemm`, `--ops` or `--train` (only those parts), `--quick` (shorter budgets, no 1024^3,
+ * one repeat), `--all` (also train on every backend), `--budget=MS` (time per gemm measurement,
  * default 300), `--no-numpy`.
  *
- * Every figure is the best of several runs after a warm-up (other processes only ever slow a run
- * down). NumPy is measured by `numpy_bench.py` through `python3` when it has numpy.
+ * A user's machine does not pin OpenBLAS to one core type: when `OPENBLAS_CORETYPE` or
+ * `OPENBLAS_L2_SIZE` is set, the bench runs itself again in a child process without them, so that
+ * NumPy and our backends both see OpenBLAS's own choice. Gemm figures are the best of several runs
+ * after a warm-up (other processes only ever slow a run down); every training figure comes from a
+ * fresh process (`train_child.ts`, `numpy_bench.py`), ours and NumPy's alternating, best of the
+ * repeats. NumPy is measured through `python3` when it has numpy.
  *
  * @module
  */
 import {
+  autoChoice,
   type Backend,
   createOrtBridgeBackend,
+  getCalibration,
   gflops,
   type KernelDType,
   listBackends,
   machineDescription,
   measureGemm,
-  setBackend,
   tryBackend,
 } from "../../kernels/mod.ts";
-import { fullBatchTrainer, mlpTrainer, syntheticData } from "./train_plain.ts";
-import type { FullBatchTrainer, MlpTrainer } from "./train_plain.ts";
+import { opsRows } from "./ops_bench.ts";
+
+/** Environment variables that pin OpenBLAS (these CI machines set them; users' machines do not). */
+const PINNING = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"];
+if (PINNING.some((name) => Deno.env.get(name) !== undefined)) {
+  const env = Deno.env.toObject();
+  for (const name of PINNING) delete env[name];
+  const config = new URL("../../deno.json", import.meta.url).pathname;
+  const self = new URL(import.meta.url).pathname;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", "--config", config, self, ...Deno.args],
+    env,
+    clearEnv: true,
+    stdin: "inherit",
+    stdout: "inherit",
+    stderr: "inherit",
+  }).spawn();
+  Deno.exit((await child.status).code);
+}
 
 const args = new Set(Deno.args);
 const flag = (name: string) => args.has(`--${name}`);
 const budgetArg = Deno.args.find((a) => a.startsWith("--budget="));
 const quick = flag("quick");
 const budgetMs = budgetArg ? Number(budgetArg.slice(9)) : quick ? 100 : 300;
-const doGemm = !flag("train") || flag("gemm");
-const doTrain = !flag("gemm") || flag("train");
+const parts = ["gemm", "ops", "train"].filter(flag);
+const doGemm = parts.length === 0 || flag("gemm");
+const doOps = parts.length === 0 || flag("ops");
+const doTrain = parts.length === 0 || flag("train");
 const DTYPES: KernelDType[] = ["float32", "float64"];
 
 // ---------------------------------------------------------------------------------------------
@@ -87,7 +113,8 @@ function table(header: string[], rows: string[][]): void {
 console.log(`# Benchmark: ${machineDescription()}`);
 console.log(
   `Deno ${Deno.version.deno}, V8 ${Deno.version.v8}; NumPy ${numpyVersion ?? "not available"}; ` +
-    `best of runs, ${budgetMs} ms per gemm measurement\n`,
+    `best of runs, ${budgetMs} ms per gemm measurement; OpenBLAS unpinned ` +
+    `(${PINNING.join(", ")} unset)\n`,
 );
 
 const infos = listBackends();
@@ -114,7 +141,12 @@ const SHAPES: [number, number, number][] = [
 ];
 
 if (doGemm) {
+  const calibration = getCalibration({ settle: true });
   console.log("## GEMM, GFLOP/s (C = A @ B, row-major, no transposes)\n");
+  console.log(
+    `\`auto\` routes by the calibration measured for ${calibration.machine} on ` +
+      `${calibration.date}.\n`,
+  );
   const rows: string[][] = [];
   for (const [m, n, k] of SHAPES) {
     for (const dtype of DTYPES) {
@@ -130,15 +162,29 @@ if (doGemm) {
       speeds.forEach((v, i) => {
         if (v !== undefined && v > best) (best = v), (bestName = backends[i].name);
       });
+      const picked = autoChoice(calibration, dtype, m * n * k, tryBackend);
+      const pickedSpeed = speeds[backends.findIndex((b) => b.name === picked)];
       rows.push([
         `${m}x${n}x${k} ${dtype}`,
         ...speeds.map((v) => fmt(v)),
         fmt(np),
         np ? `${(best / np).toFixed(2)} (${bestName})` : "–",
+        picked,
+        np ? fmt((pickedSpeed ?? NaN) / np, 2) : "–",
       ]);
     }
   }
-  table(["shape", ...backends.map((b) => b.name), "NumPy", "best / NumPy"], rows);
+  table(
+    [
+      "shape",
+      ...backends.map((b) => b.name),
+      "NumPy",
+      "best / NumPy",
+      "auto picks",
+      "auto / NumPy",
+    ],
+    rows,
+  );
 
   // Why ort-node calls the binding directly instead of going through the worker bridge.
   const direct = tryBackend("ort-node");
@@ -175,105 +221,91 @@ if (doGemm) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Training
+// Tensor-level operations against the raw kernels
 
-/** Seconds of one run of `fn` after `warm` (best of `repeats`). */
-function timeBest(warm: () => void, fn: () => void, repeats: number): number {
-  warm();
-  let best = Infinity;
-  for (let r = 0; r < repeats; r++) {
-    const t0 = performance.now();
-    fn();
-    best = Math.min(best, (performance.now() - t0) / 1000);
+if (doOps) {
+  console.log(
+    "## Tensor operations with fresh results against the raw kernel (ms, median of runs)\n",
+  );
+  console.log(
+    "`raw`: the kernel (`gemm` of the backend `auto` picks, or a typed-array loop) writing into " +
+      "memory it already used; `fresh`: the tensor function allocating its result each call; " +
+      "`out`: the same function writing into a kept tensor. Ratio: raw time / fresh time (1 = " +
+      "no cost for the fresh result).\n",
+  );
+  table(["operation", "raw", "fresh", "out", "raw / fresh"], opsRows({ quick }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Training, each figure from a fresh process
+
+const childScript = new URL("./train_child.ts", import.meta.url).pathname;
+const denoConfig = new URL("../../deno.json", import.meta.url).pathname;
+
+/** One run of train_child.ts: seconds, peak memory and auto's pick; undefined when it fails. */
+function ours(...argv: string[]): { seconds: number; peakMiB: number; auto: string } | undefined {
+  const out = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", "--config", denoConfig, childScript, ...argv],
+    stderr: "piped",
+  }).outputSync();
+  if (!out.success) {
+    console.log(`(train_child ${argv.join(" ")} failed: ${new TextDecoder().decode(out.stderr)})`);
+    return undefined;
   }
-  return best;
+  return JSON.parse(new TextDecoder().decode(out.stdout));
 }
 
-type NnModule = typeof import("./train_nn.ts");
-let nn: NnModule | undefined;
-let nnReason = "";
-try {
-  nn = await import("./train_nn.ts");
-} catch (err) {
-  nnReason = (err as Error).message.split("\n")[0];
-}
-
-/** One implementation of a workload: its label, the backend it runs on, and its timing. */
-interface TrainingRun {
-  label: string;
-  backend: string;
-  seconds: () => number;
-}
-
-/** Times each run on its backend; one row per run plus NumPy's, with the ratio to NumPy. */
-function trainingRows(title: string, np: number | undefined, runs: TrainingRun[]): string[][] {
-  const rows = runs.map((run) => {
-    setBackend(run.backend);
-    const s = run.seconds();
-    return [title, run.label, fmt(s, 2), np ? fmt(s / np, 2) : "–"];
-  });
-  setBackend("auto");
-  rows.push([title, "NumPy", fmt(np, 2), np ? "1.00" : "–"]);
+/** A workload's row set: each implementation's best time over the repeats, NumPy's alternating. */
+function trainingRows(
+  title: string,
+  workload: string,
+  dtype: KernelDType,
+  impls: { label: string; argv: string[] }[],
+  repeats: number,
+): string[][] {
+  const best = impls.map(() => ({ seconds: Infinity, peakMiB: 0, auto: "" }));
+  let np = { seconds: Infinity, peakMiB: 0 };
+  for (let r = 0; r < repeats; r++) {
+    impls.forEach((impl, i) => {
+      const run = ours(workload, impl.argv[0], dtype, ...impl.argv.slice(1));
+      if (run && run.seconds < best[i].seconds) best[i] = run;
+    });
+    const n = numpy(workload, dtype) as { seconds: number; peakMiB: number } | undefined;
+    if (n && n.seconds < np.seconds) np = n;
+  }
+  const npOk = Number.isFinite(np.seconds);
+  const rows = impls.map((impl, i) => [
+    title,
+    impl.label + (impl.label.startsWith("auto") ? ` (${best[i].auto})` : ""),
+    fmt(best[i].seconds, 2),
+    npOk ? fmt(best[i].seconds / np.seconds, 2) : "–",
+    fmt(best[i].peakMiB, 0),
+    npOk ? fmt(best[i].peakMiB / np.peakMiB, 2) : "–",
+  ]);
+  rows.push([title, "NumPy", fmt(np.seconds, 2), "1.00", fmt(np.peakMiB, 0), "1.00"]);
   return rows;
 }
 
-/** Seconds of one full epoch, after a 20-batch warm-up. */
-function epochSeconds(make: () => MlpTrainer): number {
-  const trainer = make();
-  return timeBest(() => trainer.epoch(20), () => trainer.epoch(), 1);
-}
-
-/** Best seconds of a full-batch step over `repeats`, after one warm-up step. */
-function stepSeconds(make: () => FullBatchTrainer, repeats: number): number {
-  const trainer = make();
-  return timeBest(() => trainer.step(), () => trainer.step(), repeats);
-}
-
 if (doTrain) {
-  const names = ["auto", "blas", "ort-node", ...(flag("all") ? ["ort-wasm", "js"] : [])]
-    .filter((name) => tryBackend(name) !== undefined);
-  const rows: string[][] = [];
-
-  // MNIST MLP, float64 (assignment 002).
-  const mnist = syntheticData("float64", { samples: 60000, features: 784, classes: 10 });
-  const mlpRuns: TrainingRun[] = names.map((backend) => ({
-    label: `${backend}, plain loops`,
-    backend,
-    seconds: () => epochSeconds(() => mlpTrainer(mnist, { dtype: "float64" })),
+  const repeats = quick ? 1 : 2;
+  const backendsToTry = flag("all") ? ["blas", "ort-node", "ort-wasm", "js"] : [];
+  const perBackend = backendsToTry.filter((name) => tryBackend(name) !== undefined).map((name) => ({
+    label: `${name}, plain loops`,
+    argv: ["plain", `--backend=${name}`],
   }));
-  if (nn) {
-    const make = nn.mlpTrainerNn;
-    mlpRuns.push({
-      label: "auto, lib/nn modules",
-      backend: "auto",
-      seconds: () => epochSeconds(() => make(mnist, { dtype: "float64" })),
-    });
-  }
-  const npMlp = numpy("mlp", "float64")?.seconds as number | undefined;
-  rows.push(...trainingRows("MNIST-MLP epoch, float64", npMlp, mlpRuns));
-
-  // Fashion-MNIST full-batch step (assignment 004): float32 and float64 (the seed's dtype).
+  const impls = [
+    { label: "auto, plain loops", argv: ["plain"] },
+    ...perBackend,
+    { label: "auto, lib/nn modules", argv: ["nn"] },
+  ];
+  const rows: string[][] = [];
+  rows.push(...trainingRows("MNIST-MLP epoch, float64", "mlp", "float64", impls, 1));
   for (const dtype of DTYPES) {
-    const fashion = syntheticData(dtype, { samples: 60000, features: 784, classes: 10 });
-    const repeats = quick ? 1 : 3;
-    const runs: TrainingRun[] = names.map((backend) => ({
-      label: `${backend}, plain loops`,
-      backend,
-      seconds: () => stepSeconds(() => fullBatchTrainer(fashion, { dtype }), repeats),
-    }));
-    if (nn) {
-      const make = nn.fullBatchTrainerNn;
-      runs.push({
-        label: "auto, lib/nn modules",
-        backend: "auto",
-        seconds: () => stepSeconds(() => make(fashion, { dtype }), repeats),
-      });
-    }
-    const np = numpy("fullbatch", dtype)?.seconds as number | undefined;
-    rows.push(...trainingRows(`Full-batch step, ${dtype}`, np, runs));
+    rows.push(...trainingRows(`Full-batch step, ${dtype}`, "fullbatch", dtype, impls, repeats));
   }
-
-  console.log("## Training, seconds (ratio = time / NumPy's time; goal <= 1.5)\n");
-  table(["workload", "implementation", "time", "/ NumPy"], rows);
-  if (!nn) console.log(`(lib/nn rows skipped: ${nnReason})\n`);
+  console.log(
+    "## Training, seconds and peak memory (ratios to NumPy's; goals: full-batch lib/nn <= 1.0, " +
+      "MNIST epoch <= 0.5, memory <= 1.5)\n",
+  );
+  table(["workload", "implementation", "time", "/ NumPy", "peak MiB", "/ NumPy"], rows);
 }

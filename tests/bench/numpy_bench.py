@@ -10,6 +10,7 @@ Timings use the same rule as the Deno side: the best of several runs after a war
 """
 
 import json
+import resource
 import sys
 import time
 
@@ -151,6 +152,23 @@ def fullbatch_step(dtype, repeats=3):
     return {"seconds": best}
 
 
+def peak_mib():
+    """Peak resident memory of this process: Linux's VmHWM, else ru_maxrss.
+
+    (On Linux ru_maxrss survives execve, so a child of a large parent would report the parent's
+    peak; VmHWM belongs to this process's own address space.)
+    """
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / 2**20 if sys.platform == "darwin" else rss / 1024
+
+
 def main(argv):
     what = argv[1]
     if what == "gemm":
@@ -163,6 +181,7 @@ def main(argv):
     else:
         raise SystemExit(f"unknown workload {what!r}")
     out["numpy"] = np.__version__
+    out["peakMiB"] = peak_mib()
     print(json.dumps(out))
 
 

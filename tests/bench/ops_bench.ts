@@ -1,0 +1,139 @@
+/**
+ * The "fresh results" part of `deno task bench`: each tensor-level operation timed three ways on the
+ * same operands, so the table shows what allocating a result costs next to the kernel itself:
+ *
+ * - `raw`: the kernel alone (`gemm` of the backend `auto` picks, or a plain typed-array loop)
+ *   writing into a buffer it already used;
+ * - `fresh`: the public function (`matmul`, `add`, `maximum`, `sum`, `Linear.forward`) allocating its
+ *   result on every call, as a user's code does;
+ * - `out`: the same function writing into a kept tensor (`{out}`, or a layer reusing its buffers).
+ *
+ * @module
+ */
+import { autoChoice, getCalibration, type KernelDType, tryBackend } from "../../kernels/mod.ts";
+import { add, matmul, maximum, sum } from "../../lib/tensor/mod.ts";
+import { allocate, Tensor } from "../../lib/tensor/tensor.ts";
+import { Linear } from "../../lib/nn/mod.ts";
+
+/** Median milliseconds of `runs` calls of `fn`, after one warm-up call. */
+function medianMs(fn: () => void, runs: number): number {
+  fn();
+  const times: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(runs / 2)];
+}
+
+/** Uniform values in [-0.5, 0.5) from a small LCG (deterministic, no lib/random). */
+function filled(dtype: KernelDType, shape: number[], seed: number): Tensor {
+  const t = new Tensor(allocate(dtype, shape.reduce((p, d) => p * d, 1)), shape);
+  let s = seed >>> 0;
+  for (let i = 0; i < t.size; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    t.data[i] = s / 2 ** 32 - 0.5;
+  }
+  return t;
+}
+
+/** One table row: name, raw, fresh and out times, and raw / fresh. */
+function row(name: string, raw: number, fresh: number, out: number): string[] {
+  const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "–");
+  return [name, ms(raw), ms(fresh), ms(out), (raw / fresh).toFixed(2)];
+}
+
+/** The rows of the table (matrix products, element-wise ops, a reduction, a Linear layer). */
+export function opsRows(options: { quick?: boolean } = {}): string[][] {
+  const runs = options.quick ? 5 : 11;
+  const rows: string[][] = [];
+  const products: [number, number, number][] = [[60000, 128, 784]];
+  if (!options.quick) products.unshift([1024, 1024, 1024]);
+  const table = getCalibration({ settle: true });
+  for (const [m, n, k] of products) {
+    for (const dtype of ["float32", "float64"] as const) {
+      const a = filled(dtype, [m, k], 1), b = filled(dtype, [k, n], 2);
+      const c = filled(dtype, [m, n], 3);
+      const backend = tryBackend(autoChoice(table, dtype, m * n * k, tryBackend))!;
+      const call = { transA: false, transB: false, m, n, k, alpha: 1, beta: 0 };
+      const raw = medianMs(() => backend.gemm({ ...call, a: a.data, b: b.data, c: c.data }), runs);
+      const fresh = medianMs(() => matmul(a, b), runs);
+      const out = medianMs(() => matmul(a, b, { out: c }), runs);
+      rows.push(row(`matmul ${m}x${k} @ ${k}x${n} ${dtype} (${backend.name})`, raw, fresh, out));
+    }
+  }
+  for (const dtype of ["float32", "float64"] as const) {
+    const z = filled(dtype, [60000, 128], 4), bias = filled(dtype, [128], 5);
+    const y = filled(dtype, [60000, 128], 6);
+    const zd = z.data, bd = bias.data, yd = y.data;
+    const rawAdd = medianMs(() => {
+      for (let r = 0; r < 60000; r++) {
+        const o = r * 128;
+        for (let j = 0; j < 128; j++) yd[o + j] = zd[o + j] + bd[j];
+      }
+    }, runs);
+    rows.push(
+      row(
+        `add(z, bias) 60000x128 + 128 ${dtype}`,
+        rawAdd,
+        medianMs(() => add(z, bias), runs),
+        medianMs(() => add(z, bias, { out: y }), runs),
+      ),
+    );
+    const rawRelu = medianMs(() => {
+      for (let i = 0; i < zd.length; i++) yd[i] = zd[i] > 0 || zd[i] !== zd[i] ? zd[i] : 0;
+    }, runs);
+    rows.push(
+      row(
+        `maximum(z, 0) 60000x128 ${dtype}`,
+        rawRelu,
+        medianMs(() => maximum(z, 0), runs),
+        medianMs(() => maximum(z, 0, { out: y }), runs),
+      ),
+    );
+    const acc = new Float64Array(128), colSums = allocate(dtype, 128);
+    const rawSum = medianMs(() => {
+      acc.fill(0);
+      for (let r = 0; r < 60000; r++) {
+        const o = r * 128;
+        for (let j = 0; j < 128; j++) acc[j] += zd[o + j];
+      }
+      colSums.set(acc);
+    }, runs);
+    const fresh = medianMs(() => sum(z, { axis: 0 }), runs);
+    rows.push(row(`sum(z, {axis: 0}) 60000x128 ${dtype}`, rawSum, fresh, NaN));
+    // A Linear layer's forward: gemm + bias against the layer allocating or reusing its output.
+    const x = filled(dtype, [60000, 784], 7);
+    const layer = new Linear(784, 128, { init: "zeros", dtype });
+    layer.weight.data.set(filled(dtype, [784, 128], 8).data);
+    const backend = tryBackend(autoChoice(table, dtype, 60000 * 128 * 784, tryBackend))!;
+    const w = layer.weight.data;
+    const rawLinear = medianMs(() => {
+      backend.gemm({
+        transA: false,
+        transB: false,
+        m: 60000,
+        n: 128,
+        k: 784,
+        alpha: 1,
+        a: x.data,
+        b: w,
+        beta: 0,
+        c: yd,
+      });
+      for (let r = 0; r < 60000; r++) {
+        const o = r * 128;
+        for (let j = 0; j < 128; j++) yd[o + j] += bd[j];
+      }
+    }, runs);
+    const freshLinear = medianMs(() => layer.forward(x), runs);
+    layer.reuseBuffers = true;
+    const outLinear = medianMs(() => layer.forward(x), runs);
+    rows.push(
+      row(`Linear(784, 128).forward, batch 60000 ${dtype}`, rawLinear, freshLinear, outLinear),
+    );
+  }
+  return rows;
+}

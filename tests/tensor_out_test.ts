@@ -1,0 +1,177 @@
+/**
+ * The pieces that let training run at the kernels' speed: `out` options (results written into a
+ * kept tensor are the same bits as fresh ones), the shared softmax / log-sum-exp against SciPy,
+ * the fused softmax cross-entropy, weight decay in the optimizer base class, and `auto`'s
+ * calibration cache.
+ */
+import assert from "node:assert/strict";
+import {
+  add,
+  exp,
+  logSoftmax,
+  logSumExp,
+  matmul,
+  maximum,
+  mul,
+  softmax,
+  Tensor,
+  tensor,
+} from "../lib/tensor/mod.ts";
+import { allocate } from "../lib/tensor/tensor.ts";
+import { HUGE_PAGE_MIN_BYTES } from "../lib/tensor/memory.ts";
+import { SoftmaxCrossEntropyLoss } from "../lib/nn/mod.ts";
+import { SGD } from "../lib/optim/mod.ts";
+import { calibrateForThisMachine, calibrationKey, tryBackend } from "../kernels/mod.ts";
+import { assertClose } from "./notebook_support.ts";
+
+/** Deterministic values in [-2, 2) from a small LCG. */
+function filled(shape: number[], seed: number, dtype: "float32" | "float64" = "float64"): Tensor {
+  const t = new Tensor(allocate(dtype, shape.reduce((p, d) => p * d, 1)), shape);
+  let s = seed >>> 0;
+  for (let i = 0; i < t.size; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    t.data[i] = 4 * (s / 2 ** 32) - 2;
+  }
+  return t;
+}
+
+Deno.test("matmul({out}) writes the same bits as a fresh matmul, for every transpose and dtype", () => {
+  for (const dtype of ["float32", "float64"] as const) {
+    for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {
+      const a = filled(transA ? [7, 5] : [5, 7], 1, dtype);
+      const b = filled(transB ? [3, 7] : [7, 3], 2, dtype);
+      const fresh = matmul(a, b, { transA, transB });
+      const out = filled([5, 3], 3, dtype);
+      const returned = matmul(a, b, { transA, transB, out });
+      assert.equal(returned, out);
+      assert.deepEqual([...out.data], [...fresh.data]);
+    }
+  }
+});
+
+Deno.test("matmul({out}) refuses a wrong shape or dtype and an out that overlaps an operand", () => {
+  const a = filled([4, 4], 1), b = filled([4, 2], 2);
+  assert.throws(
+    () => matmul(a, b, { out: filled([2, 4], 3) }),
+    /matmul: out has shape \[2,4\] and dtype float64, but the product has shape \[4,2\]/,
+  );
+  assert.throws(() => matmul(a, b, { out: filled([4, 2], 3, "float32") }), /dtype float32/);
+  assert.throws(
+    () => matmul(a, a, { out: a }),
+    /matmul: out shares memory with an operand/,
+  );
+});
+
+Deno.test("element-wise {out}: same bits as fresh results, in place on an operand, shape checked", () => {
+  const x = filled([6, 4], 4), bias = filled([4], 5);
+  const fresh = add(x, bias);
+  const out = filled([6, 4], 6);
+  assert.equal(add(x, bias, { out }), out);
+  assert.deepEqual([...out.data], [...fresh.data]);
+  const relu = maximum(x, 0);
+  const inPlace = x.clone();
+  maximum(inPlace, 0, { out: inPlace });
+  assert.deepEqual([...inPlace.data], [...relu.data]);
+  const e = exp(x);
+  assert.deepEqual([...exp(x, { out: filled([6, 4], 7) }).data], [...e.data]);
+  assert.throws(() => mul(x, bias, { out: filled([4], 8) }), /mul: out has shape \[4\]/);
+});
+
+Deno.test("large buffers come back zeroed and of the right length after the huge-page advice", () => {
+  const n = HUGE_PAGE_MIN_BYTES / 8 + 3;
+  const d = allocate("float64", n);
+  assert.equal(d.length, n);
+  assert.ok(d.every((v) => v === 0));
+  d[n - 1] = 1.5;
+  assert.equal(d[n - 1], 1.5);
+});
+
+Deno.test("softmax, logSoftmax and logSumExp match scipy.special along every axis", async () => {
+  const fx = JSON.parse(
+    await Deno.readTextFile(new URL("./fixtures/softmax_scipy.json", import.meta.url)),
+  );
+  const x = new Tensor(new Float64Array(fx.x), fx.shape);
+  for (const c of fx.cases) {
+    const where = `axis ${c.axis}`;
+    assertClose(
+      [...softmax(x, { axis: c.axis }).data],
+      c.softmax,
+      `softmax ${where}`,
+      1e-14,
+      1e-300,
+    );
+    assertClose(
+      [...logSoftmax(x, { axis: c.axis }).data],
+      c.log_softmax,
+      `logSoftmax ${where}`,
+      1e-13,
+      1e-13,
+    );
+    const lse = logSumExp(x, { axis: c.axis });
+    assert.deepEqual(lse.shape, c.logsumexp_shape);
+    assertClose([...lse.data], c.logsumexp, `logSumExp ${where}`, 1e-14);
+  }
+});
+
+Deno.test("SoftmaxCrossEntropyLoss.backward follows logits changed in place after forward", () => {
+  const logits = filled([5, 4], 9);
+  const labels = [0, 3, 1, 2, 3];
+  const loss = new SoftmaxCrossEntropyLoss();
+  loss.forward(logits, labels);
+  const reused = loss.backward(logits, labels);
+  // Finite differences change a logit in place between forward and backward: no stale softmax.
+  logits.data[6] += 0.25;
+  const afterChange = loss.backward(logits, labels);
+  const fresh = new SoftmaxCrossEntropyLoss().backward(logits, labels);
+  assert.deepEqual([...afterChange.data], [...fresh.data]);
+  assert.notDeepEqual([...afterChange.data], [...reused.data]);
+  // And the gradient is (softmax - onehot) / N, from the shared softmax.
+  const p = softmax(logits);
+  const expected = [...p.data].map((v, k) =>
+    (v - (labels[Math.floor(k / 4)] === k % 4 ? 1 : 0)) / 5
+  );
+  assertClose([...fresh.data], expected, "gradient", 1e-15, 1e-17);
+});
+
+Deno.test("weight decay is applied once, in the optimizer base class: w -= lr * (g + wd * w)", () => {
+  for (const dtype of ["float32", "float64"] as const) {
+    const w = filled([3, 2], 10, dtype), g = filled([3, 2], 11, dtype);
+    const w0 = [...w.data], g0 = [...g.data];
+    const opt = new SGD([{ name: "w", value: w, grad: g }], { lr: 0.1, weightDecay: 0.01 });
+    opt.step();
+    const expected = w0.map((v, i) => Math.fround(v - 0.1 * (g0[i] + 0.01 * v)));
+    const exact = dtype === "float32" ? expected : w0.map((v, i) => v - 0.1 * (g0[i] + 0.01 * v));
+    assert.deepEqual([...w.data], exact);
+    assert.deepEqual([...g.data], g0, "the gradient itself is left as backward wrote it");
+  }
+});
+
+Deno.test("auto's first-use calibration is measured once, then read from the cache folder", () => {
+  if (!tryBackend("blas")) return; // nothing to route between without a native backend
+  const dir = Deno.makeTempDirSync({ prefix: "calibration_test_" });
+  try {
+    const first = calibrateForThisMachine({ cacheDir: dir, budgetMs: 1 });
+    assert.ok(first);
+    const files = [...Deno.readDirSync(dir)].map((e) => e.name);
+    assert.equal(files.length, 1, `one file, no temporary left: ${files}`);
+    assert.match(files[0], /^[0-9a-f]{8}\.json$/);
+    const saved = JSON.parse(Deno.readTextFileSync(`${dir}/${files[0]}`));
+    assert.equal(saved.key, calibrationKey());
+    assert.ok(saved.gflops.js && saved.gflops.blas);
+    const second = calibrateForThisMachine({ cacheDir: dir, budgetMs: 1 });
+    assert.deepEqual(second, saved);
+    // A table measured under another key (another CPU or BLAS) is measured again and replaced.
+    Deno.writeTextFileSync(`${dir}/${files[0]}`, JSON.stringify({ ...saved, key: "other" }));
+    const third = calibrateForThisMachine({ cacheDir: dir, budgetMs: 1 });
+    assert.notEqual(third?.date, undefined);
+    assert.equal(JSON.parse(Deno.readTextFileSync(`${dir}/${files[0]}`)).key, calibrationKey());
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("tensor(...) through matmul({out}) keeps a 1-D result for matrix @ vector", () => {
+  const m = tensor([[1, 2], [3, 4]]), v = tensor([1, 1]);
+  const out = tensor([0, 0]);
+  assert.deepEqual(matmul(m, v, { out }).toArray(), [3, 7]);
+});
