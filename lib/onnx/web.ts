@@ -9,17 +9,26 @@
  * it predicts:
  *
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { Linear, Sequential } from "@dlfs/deno-dl/nn";
+ * import { readOnnx, toOnnx } from "@dlfs/deno-dl/onnx";
+ * import { defaultRng } from "@dlfs/deno-dl/random";
+ *
+ * const model = new Sequential([new Linear(784, 10, { rng: defaultRng(0) })]); // ends in logits
  * const bytes = toOnnx(model, {
  *   pixels: { shape: [28, 28], divideBy: 255 }, // input [batch, 28, 28], values 0..255
  *   softmax: true, // the model ends in logits: the file outputs probabilities
  *   classNames: ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"],
  *   dataset: "MNIST",
  * });
+ * const { options } = readOnnx(bytes);
+ * assert.deepEqual(options.pixels, { shape: [28, 28], divideBy: 255 });
+ * assert.equal(options.metadata?.output, "probabilities");
  * ```
  *
  * The graph then starts with (each node only when its option is set)
  *
- * ```
+ * ```text
  * input [batch, ...shape] → Transpose(perm) → Div(divideBy) → Sub(mean) → Div(std) → Flatten → ...
  * ```
  *
