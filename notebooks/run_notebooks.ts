@@ -16,7 +16,8 @@
  * shown with its index, its source and the error, and the exit code is non-zero.
  *
  * Options: `--quick` (same as `NOTEBOOK_QUICK=1`), `--inplace`, `--timeout=<seconds per cell>`
- * (default 600, or `NOTEBOOK_CELL_TIMEOUT`), `--no-install` (leave the kernelspec alone),
+ * (default 600 in quick mode and 14400 in full mode, or `NOTEBOOK_CELL_TIMEOUT`), `--no-install`
+ * (leave the kernelspec alone),
  * `--dir=<folder>` (run the notebooks of another folder) and `--out=<folder>` (write outputs there
  * instead of `out/`).
  *
@@ -74,7 +75,7 @@ export function parseArgs(args: string[]): RunOptions {
   const options: RunOptions = {
     quick: envQuick !== undefined && envQuick !== "" && envQuick !== "0",
     inplace: false,
-    timeout: Number(Deno.env.get("NOTEBOOK_CELL_TIMEOUT") ?? 600),
+    timeout: NaN, // set below: quick and full mode have different defaults
     install: true,
     filters: [],
     dir: HERE,
@@ -89,6 +90,12 @@ export function parseArgs(args: string[]): RunOptions {
     else if (arg.startsWith("--out=")) options.out = arg.slice("--out=".length);
     else if (arg.startsWith("-")) throw new Error(`run_notebooks: unknown option ${arg}`);
     else options.filters.push(arg);
+  }
+  if (Number.isNaN(options.timeout)) {
+    const fromEnv = Deno.env.get("NOTEBOOK_CELL_TIMEOUT");
+    // A full run's longest cell (notebook 04's 1,100 full-batch epochs) takes 10-25 minutes on a
+    // 2-core machine; quick-mode cells take seconds, so a hang there is caught early.
+    options.timeout = fromEnv ? Number(fromEnv) : options.quick ? 600 : 4 * 3600;
   }
   if (!(options.timeout > 0)) {
     throw new Error(`run_notebooks: the cell timeout must be > 0 seconds, got ${options.timeout}`);
