@@ -28,6 +28,7 @@
  * @module
  */
 
+import { writeFileAtomic } from "../lib/files/mod.ts";
 import type { Figure } from "../lib/plot/mod.ts";
 
 /** The three states of a reproduction row. */
@@ -397,16 +398,12 @@ function jupyter(): { display(obj: unknown, options?: { raw?: boolean }): Promis
   }
 }
 
-/** Writes `text` to `path` atomically: a temporary file in the same folder, then a rename. */
-export async function writeAtomic(path: string, text: string): Promise<void> {
-  const temporary = `${path}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-  try {
-    await Deno.writeTextFile(temporary, text);
-    await Deno.rename(temporary, path);
-  } catch (e) {
-    await Deno.remove(temporary).catch(() => {});
-    throw e;
-  }
+/**
+ * Writes `text` to `path` atomically with the library's writer: a temporary file in the same
+ * folder, then a rename; leftovers of an earlier killed write are removed.
+ */
+export function writeAtomic(path: string, text: string): Promise<void> {
+  return writeFileAtomic(path, text, { op: "writeAtomic" });
 }
 
 /** The notebook's context: its name, mode, output folder and summary. */
