@@ -343,6 +343,9 @@ export interface RgbaImage {
   data: Uint8Array;
 }
 
+/** Bytes per pixel of each supported PNG colour type: gray, RGB, gray+alpha, RGBA. */
+const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 4: 2, 6: 4 };
+
 async function inflate(bytes: Uint8Array): Promise<Uint8Array> {
   const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(
     new DecompressionStream("deflate"),
@@ -351,7 +354,8 @@ async function inflate(bytes: Uint8Array): Promise<Uint8Array> {
 }
 
 /**
- * Decodes an 8-bit RGB or RGBA, non-interlaced PNG (what Chromium's screenshots are) to RGBA.
+ * Decodes an 8-bit gray, gray+alpha, RGB or RGBA, non-interlaced PNG (what Chromium's screenshots
+ * and resvg's figures are) to RGBA.
  * @throws Error for other PNG kinds.
  */
 export async function decodePng(png: Uint8Array): Promise<RgbaImage> {
@@ -369,10 +373,10 @@ export async function decodePng(png: Uint8Array): Promise<RgbaImage> {
       height = view.getUint32(pos + 12);
       const depth = data[8], interlace = data[12];
       colorType = data[9];
-      if (depth !== 8 || (colorType !== 2 && colorType !== 6) || interlace !== 0) {
+      if (depth !== 8 || !(colorType in CHANNELS) || interlace !== 0) {
         throw new Error(
           `decodePng: bit depth ${depth}, colour type ${colorType}, interlace ${interlace} ` +
-            `not supported (8-bit RGB or RGBA, not interlaced)`,
+            `not supported (8-bit gray, gray+alpha, RGB or RGBA, not interlaced)`,
         );
       }
     } else if (type === "IDAT") idat.push(data);
@@ -380,7 +384,7 @@ export async function decodePng(png: Uint8Array): Promise<RgbaImage> {
     pos += 12 + length;
   }
   const raw = await inflate(new Uint8Array(idat.flatMap((c) => [...c])));
-  const channels = colorType === 6 ? 4 : 3;
+  const channels = CHANNELS[colorType];
   const stride = width * channels;
   const pixels = new Uint8Array(height * stride);
   for (let y = 0; y < height; y++) {
@@ -403,10 +407,12 @@ export async function decodePng(png: Uint8Array): Promise<RgbaImage> {
       out[x] = v & 0xff;
     }
   }
+  // Gray (+ alpha) spreads to R, G and B; a missing alpha is opaque.
   const data = new Uint8Array(width * height * 4);
+  const colours = channels >= 3 ? 3 : 1;
   for (let i = 0; i < width * height; i++) {
-    for (let k = 0; k < channels; k++) data[i * 4 + k] = pixels[i * channels + k];
-    if (channels === 3) data[i * 4 + 3] = 255;
+    for (let k = 0; k < 3; k++) data[i * 4 + k] = pixels[i * channels + (colours === 3 ? k : 0)];
+    data[i * 4 + 3] = channels === 2 || channels === 4 ? pixels[i * channels + channels - 1] : 255;
   }
   return { width, height, data };
 }

@@ -10,77 +10,19 @@
  */
 import assert from "node:assert/strict";
 import { linePlot } from "../lib/plot/mod.ts";
+import { decodePng, findChromium, HEADLESS_FLAGS, type RgbaImage } from "./chromium.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const NAME = "01_neural_network_from_scratch";
 
-interface Image {
-  width: number;
-  height: number;
-  /** Bytes per pixel: 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA. */
-  channels: number;
-  pixels: Uint8Array;
-}
-
-/** Decodes an 8-bit, non-interlaced PNG (what resvg and Chromium write), checking its structure. */
-async function decodePng(bytes: Uint8Array): Promise<Image> {
-  const signature = [137, 80, 78, 71, 13, 10, 26, 10];
-  assert.ok(signature.every((b, i) => bytes[i] === b), "not a PNG (bad signature)");
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let width = 0, height = 0, channels = 0;
-  const idat: Uint8Array<ArrayBuffer>[] = [];
-  for (let pos = 8; pos < bytes.length;) {
-    const length = view.getUint32(pos);
-    const type = String.fromCharCode(...bytes.subarray(pos + 4, pos + 8));
-    const data = bytes.subarray(pos + 8, pos + 8 + length);
-    if (type === "IHDR") {
-      [width, height] = [view.getUint32(pos + 8), view.getUint32(pos + 12)];
-      assert.equal(data[8], 8, "bit depth");
-      assert.equal(data[12], 0, "interlace");
-      channels = ({ 0: 1, 2: 3, 4: 2, 6: 4 } as Record<number, number>)[data[9]];
-      assert.ok(channels, `colour type ${data[9]}`);
-    } else if (type === "IDAT") idat.push(data.slice());
-    else if (type === "IEND") break;
-    pos += 12 + length;
-  }
-  const inflated = new Response(
-    new Blob(idat).stream().pipeThrough(new DecompressionStream("deflate")),
-  );
-  const raw = new Uint8Array(await inflated.arrayBuffer());
-  const stride = width * channels;
-  assert.equal(raw.length, height * (stride + 1), "decompressed size");
-  const pixels = new Uint8Array(height * stride);
-  for (let y = 0; y < height; y++) {
-    const filter = raw[y * (stride + 1)];
-    for (let i = 0; i < stride; i++) {
-      const x = raw[y * (stride + 1) + 1 + i];
-      const a = i >= channels ? pixels[y * stride + i - channels] : 0;
-      const b = y > 0 ? pixels[(y - 1) * stride + i] : 0;
-      const c = i >= channels && y > 0 ? pixels[(y - 1) * stride + i - channels] : 0;
-      let predicted = 0;
-      if (filter === 1) predicted = a;
-      else if (filter === 2) predicted = b;
-      else if (filter === 3) predicted = (a + b) >> 1;
-      else if (filter === 4) {
-        const p = a + b - c;
-        const [pa, pb, pc] = [Math.abs(p - a), Math.abs(p - b), Math.abs(p - c)];
-        predicted = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-      } else assert.equal(filter, 0, `filter ${filter}`);
-      pixels[y * stride + i] = (x + predicted) & 255;
-    }
-  }
-  return { width, height, channels, pixels };
-}
-
 /** Pixels that are visibly not white once composited over a white page. */
-function inkPixels(image: Image): number {
-  const { channels, pixels } = image;
-  const colour = channels >= 3 ? 3 : 1;
+function inkPixels(image: RgbaImage): number {
+  const { data } = image;
   let ink = 0;
-  for (let p = 0; p < pixels.length; p += channels) {
-    const alpha = channels === 2 || channels === 4 ? pixels[p + channels - 1] / 255 : 1;
-    for (let k = 0; k < colour; k++) {
-      if (255 - (255 - pixels[p + k]) * alpha < 225) {
+  for (let p = 0; p < data.length; p += 4) {
+    const alpha = data[p + 3] / 255;
+    for (let k = 0; k < 3; k++) {
+      if (255 - (255 - data[p + k]) * alpha < 225) {
         ink++;
         break;
       }
@@ -105,30 +47,16 @@ async function exportHtml(notebook: string, dir: string): Promise<string> {
   return await Deno.readTextFile(`${dir}/${stem}.html`);
 }
 
-/** The first of `chromium`, `chromium-browser` on PATH, or null. */
-async function findChromium(): Promise<string | null> {
-  for (const name of ["chromium", "chromium-browser"]) {
-    try {
-      const r = await new Deno.Command(name, {
-        args: ["--version"],
-        stdout: "null",
-        stderr: "null",
-      })
-        .output();
-      if (r.code === 0) return name;
-    } catch {
-      // not installed under this name
-    }
-  }
-  return null;
-}
-
 /**
  * Screenshots the first figure of an exported notebook in headless Chromium: a style sheet added
  * to a copy of the page hides every cell but the first one with an image or SVG output, and every
  * output of that cell but those, so the figure is what the window shows.
  */
-async function screenshotFirstFigure(chromium: string, html: string, dir: string): Promise<Image> {
+async function screenshotFirstFigure(
+  chromium: string,
+  html: string,
+  dir: string,
+): Promise<RgbaImage> {
   const figure = ".jp-RenderedImage, .jp-RenderedSVG";
   const style = `<style>
 .jp-Cell, .jp-InputArea, .jp-OutputPrompt { display: none !important; }
@@ -140,13 +68,7 @@ async function screenshotFirstFigure(chromium: string, html: string, dir: string
   await Deno.writeTextFile(page, html.replace("</head>", `${style}</head>`));
   const shot = `${dir}/first_figure.png`;
   const r = await run(chromium, [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
+    ...HEADLESS_FLAGS.filter((flag) => !flag.startsWith("--remote-debugging-port")),
     "--hide-scrollbars",
     `--user-data-dir=${dir}/chromium_profile`,
     `--screenshot=${shot}`,
@@ -163,7 +85,7 @@ function embeddedPngs(html: string): Uint8Array[] {
     .map((m) => Uint8Array.from(atob(m[1].replace(/\s+/g, "")), (ch) => ch.charCodeAt(0)));
 }
 
-const chromium = await findChromium();
+const chromium = findChromium() ?? null;
 
 Deno.test({
   name: "notebook 01's HTML export shows every figure (nbconvert, headless Chromium)",
