@@ -14,6 +14,7 @@
  * Skipped, with a message, only where no Chromium is installed.
  */
 import assert from "node:assert/strict";
+import { softmaxRows } from "./onnx_checker.ts";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Tensor } from "../lib/tensor/tensor.ts";
@@ -50,18 +51,6 @@ interface Subject {
   path: string;
   /** Our forward pass on the raw samples: the network after the preprocessing. */
   ours: (raw: Tensor) => Tensor;
-}
-
-function softmaxRows(t: Tensor): Tensor {
-  const [n, k] = t.shape;
-  const out = new Float64Array(t.size);
-  for (let i = 0; i < n; i++) {
-    let max = -Infinity, sum = 0;
-    for (let j = 0; j < k; j++) max = Math.max(max, t.data[i * k + j]);
-    for (let j = 0; j < k; j++) sum += out[i * k + j] = Math.exp(t.data[i * k + j] - max);
-    for (let j = 0; j < k; j++) out[i * k + j] /= sum;
-  }
-  return new Tensor(out, [n, k]);
 }
 
 /** The 8×8 digits MLP trained for a few epochs, exported to take pixels 0..255. */

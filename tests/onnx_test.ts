@@ -6,6 +6,7 @@
  * encoding examples of the protobuf documentation, and `onnx.checker` run by Debian's python.
  */
 import assert from "node:assert/strict";
+import { assertOnnxFilesCheck, hasPythonOnnx, PYTHON } from "./onnx_checker.ts";
 import { Tensor } from "../lib/tensor/tensor.ts";
 import {
   decodeModel,
@@ -34,7 +35,6 @@ import {
 } from "../lib/nn/mod.ts";
 
 const FIXTURES = new URL("./fixtures/onnx/", import.meta.url);
-const PYTHON = "/usr/bin/python3";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -405,16 +405,6 @@ Deno.test("loadOnnx() gives a model whose forward equals the original's", () => 
 // ---------------------------------------------------------------------------------------------
 // onnx.checker
 
-function hasPythonOnnx(): boolean {
-  try {
-    const r = new Deno.Command(PYTHON, { args: ["-c", "import onnx"], stderr: "null" })
-      .outputSync();
-    return r.success;
-  } catch {
-    return false;
-  }
-}
-
 const havePythonOnnx = hasPythonOnnx();
 const checkerTestName = havePythonOnnx
   ? "onnx.checker.check_model(full_check=True) accepts every exported model"
@@ -430,18 +420,7 @@ Deno.test({ name: checkerTestName, ignore: !havePythonOnnx }, async () => {
       paths.push(path);
     }
     // Also ask Python to re-serialize each file: its bytes must be ours.
-    const script = [
-      "import sys, onnx",
-      "for p in sys.argv[1:]:",
-      "    m = onnx.load(p)",
-      "    onnx.checker.check_model(m, full_check=True)",
-      "    assert m.SerializeToString() == open(p, 'rb').read(), p + ': re-serialized bytes differ'",
-      "print('checked', len(sys.argv) - 1)",
-    ].join("\n");
-    const out = await new Deno.Command(PYTHON, { args: ["-c", script, ...paths] }).output();
-    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-    assert.ok(out.success, text);
-    assert.match(text, new RegExp(`checked ${paths.length}`));
+    await assertOnnxFilesCheck(paths);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -7,6 +7,7 @@
  * exported graph, and `onnx.checker` run by Debian's python.
  */
 import assert from "node:assert/strict";
+import { assertOnnxFilesCheck, hasPythonOnnx, PYTHON, softmaxRows } from "./onnx_checker.ts";
 import { Tensor } from "../lib/tensor/tensor.ts";
 import {
   loadOnnx,
@@ -23,8 +24,6 @@ import {
 } from "../lib/onnx/mod.ts";
 import { Linear, ReLU, Sequential, Sigmoid, Softmax } from "../lib/nn/mod.ts";
 import { defaultRng } from "../lib/random/mod.ts";
-
-const PYTHON = "/usr/bin/python3";
 
 /** Raw pixels 0..255 (integers, as a canvas gives them), `[n, ...shape]`. */
 function rawPixels(n: number, shape: number[], seed: number): Tensor {
@@ -66,18 +65,6 @@ function byHand(raw: Tensor, layout: "transpose" | "rgb" | "none", p: PixelInput
     }
   }
   return new Tensor(out, [n, size]);
-}
-
-function softmaxRows(t: Tensor): Tensor {
-  const [n, k] = t.shape;
-  const out = new Float64Array(t.size);
-  for (let i = 0; i < n; i++) {
-    let max = -Infinity, sum = 0;
-    for (let j = 0; j < k; j++) max = Math.max(max, t.data[i * k + j]);
-    for (let j = 0; j < k; j++) sum += out[i * k + j] = Math.exp(t.data[i * k + j] - max);
-    for (let j = 0; j < k; j++) out[i * k + j] /= sum;
-  }
-  return new Tensor(out, [n, k]);
 }
 
 interface Case {
@@ -288,16 +275,6 @@ Deno.test("saveOnnxSamples() writes <model>.samples.json atomically, with the va
 // ---------------------------------------------------------------------------------------------
 // onnx.checker
 
-function hasPythonOnnx(): boolean {
-  try {
-    const r = new Deno.Command(PYTHON, { args: ["-c", "import onnx"], stderr: "null" })
-      .outputSync();
-    return r.success;
-  } catch {
-    return false;
-  }
-}
-
 const havePythonOnnx = hasPythonOnnx();
 Deno.test({
   name: havePythonOnnx
@@ -312,18 +289,7 @@ Deno.test({
       paths.push(`${dir}/model_${i}.onnx`);
       await saveOnnx(c.model, paths[i], c.options);
     }
-    const script = [
-      "import sys, onnx",
-      "for p in sys.argv[1:]:",
-      "    m = onnx.load(p)",
-      "    onnx.checker.check_model(m, full_check=True)",
-      "    assert m.SerializeToString() == open(p, 'rb').read(), p + ': re-serialized bytes differ'",
-      "print('checked', len(sys.argv) - 1)",
-    ].join("\n");
-    const out = await new Deno.Command(PYTHON, { args: ["-c", script, ...paths] }).output();
-    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-    assert.ok(out.success, text);
-    assert.match(text, new RegExp(`checked ${paths.length}`));
+    await assertOnnxFilesCheck(paths);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
