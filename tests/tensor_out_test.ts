@@ -19,13 +19,29 @@ import {
 } from "../lib/tensor/mod.ts";
 import { allocate } from "../lib/tensor/tensor.ts";
 import { HUGE_PAGE_MIN_BYTES } from "../lib/tensor/memory.ts";
-import { SoftmaxCrossEntropyLoss } from "../lib/nn/mod.ts";
+import {
+  Dropout,
+  Linear,
+  LogSoftmax,
+  type Module,
+  ReLU,
+  Sequential,
+  Sigmoid,
+  Softmax,
+  SoftmaxCrossEntropyLoss,
+  Tanh,
+} from "../lib/nn/mod.ts";
+import { defaultRng } from "../lib/random/mod.ts";
 import { SGD } from "../lib/optim/mod.ts";
 import { calibrateForThisMachine, calibrationKey, tryBackend } from "../kernels/mod.ts";
 import { assertClose } from "./notebook_support.ts";
 
 /** Deterministic values in [-2, 2) from a small LCG. */
-function filled(shape: number[], seed: number, dtype: "float32" | "float64" = "float64"): Tensor {
+function filled(
+  shape: readonly number[],
+  seed: number,
+  dtype: "float32" | "float64" = "float64",
+): Tensor {
   const t = new Tensor(allocate(dtype, shape.reduce((p, d) => p * d, 1)), shape);
   let s = seed >>> 0;
   for (let i = 0; i < t.size; i++) {
@@ -174,4 +190,109 @@ Deno.test("tensor(...) through matmul({out}) keeps a 1-D result for matrix @ vec
   const m = tensor([[1, 2], [3, 4]]), v = tensor([1, 1]);
   const out = tensor([0, 0]);
   assert.deepEqual(matmul(m, v, { out }).toArray(), [3, 7]);
+});
+
+Deno.test("backward({out}) writes the input gradient into a kept tensor: same bits as fresh, shape checked", () => {
+  const makers: [string, () => Module][] = [
+    ["Linear", () => new Linear(6, 4, { init: "product-uniform", rng: defaultRng(3), dtype })],
+    ["ReLU", () => new ReLU()],
+    ["Sigmoid", () => new Sigmoid()],
+    ["Tanh", () => new Tanh()],
+    ["Softmax", () => new Softmax()],
+    ["LogSoftmax", () => new LogSoftmax()],
+    ["Dropout", () => new Dropout(0.3, { rng: defaultRng(4) })],
+    ["Dropout (eval)", () => new Dropout(0.3).eval()],
+  ];
+  let dtype: "float32" | "float64" = "float64";
+  for (dtype of ["float64", "float32"] as const) {
+    for (const [name, make] of makers) {
+      const x = filled([5, 6], 21, dtype);
+      const fresh = make(), kept = make();
+      const y = fresh.forward(x);
+      kept.forward(x);
+      const dy = filled(y.shape, 22, dtype);
+      const expected = fresh.backward(dy);
+      const out = filled(x.shape, 23, dtype); // stale contents: every element must be written
+      const got = kept.backward(dy, { out });
+      assert.equal(got, out, `${name} ${dtype}: returns out itself`);
+      assert.deepEqual([...out.data], [...expected.data], `${name} ${dtype}`);
+      const wrongShape = new Tensor(allocate(dtype, 30), [6, 5]);
+      assert.throws(
+        () => kept.backward(dy, { out: wrongShape }),
+        /backward: out has shape \[6,5\]/,
+      );
+      const otherType = filled(x.shape, 24, dtype === "float32" ? "float64" : "float32");
+      assert.throws(() => kept.backward(dy, { out: otherType }), /and dtype/);
+    }
+  }
+  // A Sequential passes out to its first layer; the reused inner buffers are untouched by it.
+  const net = () =>
+    new Sequential([
+      new Linear(6, 8, { init: "product-uniform", rng: defaultRng(5) }),
+      new ReLU(),
+      new Linear(8, 3, { init: "product-uniform", rng: defaultRng(6) }),
+    ]);
+  const a = net(), b = net();
+  const x = filled([7, 6], 25);
+  const dy = filled([7, 3], 26);
+  a.forward(x);
+  b.forward(x);
+  const expected = a.backward(dy);
+  const out = filled([7, 6], 27);
+  assert.equal(b.backward(dy, { out }), out);
+  assert.deepEqual([...out.data], [...expected.data]);
+  assert.deepEqual([...b.parameters()[0].grad.data], [...a.parameters()[0].grad.data]);
+  // Linear's product cannot run in place: out sharing memory with dy is refused by matmul.
+  const square = new Linear(4, 4, { init: "zeros" });
+  const sq = filled([3, 4], 28);
+  square.forward(sq);
+  const g = filled([3, 4], 29);
+  assert.throws(() => square.backward(g, { out: g }), /shares memory/);
+});
+
+Deno.test("freed tensor memory stays in the process for the next arrays, unless DENO_DL_MALLOC=system", async () => {
+  if (Deno.build.os !== "linux") return; // glibc's mallopt: the tuning is Linux-only
+  const lib = new URL("../lib/tensor/", import.meta.url).href;
+  const script = `
+    import { allocate } from "${lib}tensor.ts";
+    import { mallocKeepsMemory } from "${lib}memory.ts";
+    const rss = () => Deno.memoryUsage().rss / 2 ** 20;
+    allocate("float64", 1 << 20).fill(1); // the first large allocation tunes the C library
+    const before = rss();
+    let x = allocate("float64", 16 << 20); // 128 MiB, written so that it is resident
+    x.fill(1);
+    const grew = rss() - before;
+    x = null;
+    globalThis.gc();
+    await new Promise((r) => setTimeout(r, 200)); // V8 frees the buffer on a background thread
+    console.log(JSON.stringify({ kept: mallocKeepsMemory(), grew, after: rss() - before }));`;
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/keep.mjs`;
+    await Deno.writeTextFile(file, script);
+    const run = async (flags: string[], env: Record<string, string>) => {
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "--no-config", "--v8-flags=--expose-gc", ...flags, file],
+        env,
+      }).output();
+      assert.ok(out.success, new TextDecoder().decode(out.stderr));
+      return JSON.parse(new TextDecoder().decode(out.stdout));
+    };
+    const tuned = await run(["-A"], {});
+    assert.equal(tuned.kept, true);
+    assert.ok(tuned.grew > 120, `the 128 MiB array was resident: +${tuned.grew} MiB`);
+    assert.ok(tuned.after > 120, `freed memory stayed in the process: +${tuned.after} MiB`);
+    for (
+      const [flags, env] of [[["-A"], { DENO_DL_MALLOC: "system" }], [[
+        "--allow-read",
+        "--allow-env",
+      ], {}]] as const
+    ) {
+      const plain = await run([...flags], env);
+      assert.equal(plain.kept, false, `${flags} ${JSON.stringify(env)}`);
+      assert.ok(plain.after < 64, `the C library's defaults return it: +${plain.after} MiB`);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -8,7 +8,7 @@
  */
 import { shapeStr, type Tensor } from "../tensor/tensor.ts";
 import { axisLayout, logSoftmaxInto, softmaxInto } from "../tensor/softmax.ts";
-import { Layer, sameShape } from "./module.ts";
+import { type BackwardOptions, Layer, sameShape } from "./module.ts";
 
 /** Throws unless `forward` ran and `dy` has the shape of its output. */
 export function checkBackward(op: string, saved: Tensor | null, dy: Tensor): Tensor {
@@ -60,9 +60,9 @@ export class ReLU extends Layer {
   }
 
   /** `dy` where the input was positive, 0 where negative (and `gradAtZero * dy` at 0). */
-  backward(dy: Tensor): Tensor {
+  backward(dy: Tensor, options: BackwardOptions = {}): Tensor {
     const x = checkBackward("ReLU", this.#x, dy);
-    const dx = this.buffer("dx", x.shape, x.dtype);
+    const dx = this.inputGradBuffer("ReLU.backward", options, x.shape, x.dtype);
     const xd = x.data, gd = dy.data, dd = dx.data;
     // dy times the 0/1 mask, as NumPy's `dy * (x > 0)`: branch-free for the reason given in forward.
     if (this.gradAtZero === 1) {
@@ -99,9 +99,9 @@ export class Sigmoid extends Layer {
   }
 
   /** `dy * s * (1 - s)`. */
-  backward(dy: Tensor): Tensor {
+  backward(dy: Tensor, options: BackwardOptions = {}): Tensor {
     const y = checkBackward("Sigmoid", this.#y, dy);
-    const dx = this.buffer("dx", y.shape, y.dtype);
+    const dx = this.inputGradBuffer("Sigmoid.backward", options, y.shape, y.dtype);
     const yd = y.data, gd = dy.data, dd = dx.data;
     for (let i = 0; i < yd.length; i++) {
       const s = yd[i];
@@ -130,9 +130,9 @@ export class Tanh extends Layer {
   }
 
   /** `dy * (1 - tanh(x)^2)`. */
-  backward(dy: Tensor): Tensor {
+  backward(dy: Tensor, options: BackwardOptions = {}): Tensor {
     const y = checkBackward("Tanh", this.#y, dy);
-    const dx = this.buffer("dx", y.shape, y.dtype);
+    const dx = this.inputGradBuffer("Tanh.backward", options, y.shape, y.dtype);
     const yd = y.data, gd = dy.data, dd = dx.data;
     for (let i = 0; i < yd.length; i++) dd[i] = gd[i] * (1 - yd[i] * yd[i]);
     return dx;
@@ -178,10 +178,10 @@ export class Softmax extends Layer {
   }
 
   /** `y * (dy - sum(dy * y))` along the axis (the Jacobian of softmax times dy). */
-  backward(dy: Tensor): Tensor {
+  backward(dy: Tensor, options: BackwardOptions = {}): Tensor {
     const y = checkBackward("Softmax", this.#y, dy);
     const { outer, n, inner } = axisLayout("Softmax", y.shape, this.axis);
-    const dx = this.buffer("dx", y.shape, y.dtype);
+    const dx = this.inputGradBuffer("Softmax.backward", options, y.shape, y.dtype);
     const yd = y.data, gd = dy.data, dd = dx.data;
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
@@ -225,10 +225,10 @@ export class LogSoftmax extends Layer {
   }
 
   /** `dy - softmax * sum(dy)` along the axis. */
-  backward(dy: Tensor): Tensor {
+  backward(dy: Tensor, options: BackwardOptions = {}): Tensor {
     const y = checkBackward("LogSoftmax", this.#y, dy);
     const { outer, n, inner } = axisLayout("LogSoftmax", y.shape, this.axis);
-    const dx = this.buffer("dx", y.shape, y.dtype);
+    const dx = this.inputGradBuffer("LogSoftmax.backward", options, y.shape, y.dtype);
     const yd = y.data, gd = dy.data, dd = dx.data;
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {

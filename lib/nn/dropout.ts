@@ -7,7 +7,7 @@
 import { defaultRng } from "../random/mod.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { checkBackward } from "./activations.ts";
-import { Layer } from "./module.ts";
+import { type BackwardOptions, Layer } from "./module.ts";
 
 /** What dropout needs from a generator: uniform samples in [0, 1) (`Generator.random`). */
 export interface DropoutRng {
@@ -66,10 +66,15 @@ export class Dropout extends Layer {
   }
 
   /** `dy` times the mask of the last forward (the identity in evaluation mode). */
-  backward(dy: Tensor): Tensor {
+  backward(dy: Tensor, options: BackwardOptions = {}): Tensor {
     const mask = checkBackward("Dropout", this.#mask, dy);
-    if (this.#identity) return dy;
-    const dx = this.buffer("dx", dy.shape, mask.dtype);
+    if (this.#identity) {
+      if (options.out === undefined) return dy;
+      const out = this.inputGradBuffer("Dropout.backward", options, dy.shape, dy.dtype);
+      out.data.set(dy.data);
+      return out;
+    }
+    const dx = this.inputGradBuffer("Dropout.backward", options, dy.shape, mask.dtype);
     const md = mask.data, gd = dy.data, dd = dx.data;
     for (let i = 0; i < md.length; i++) dd[i] = gd[i] * md[i];
     return dx;

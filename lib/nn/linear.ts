@@ -201,7 +201,8 @@ export class Linear extends Layer {
     matmul(x, g, { transA: true, out: this.gradWeight });
     if (this.gradBias) columnSums(g.data, batch, this.nOut, this.gradBias.data);
     if (options.inputGrad === false) return emptyGrad(this.dtype);
-    const dx = this.buffer("dx", dy.ndim === 2 ? [batch, this.nIn] : [this.nIn], this.dtype);
+    const shape = dy.ndim === 2 ? [batch, this.nIn] : [this.nIn];
+    const dx = this.inputGradBuffer("Linear.backward", options, shape, this.dtype);
     matmul(g, this.#weight, { transB: true, out: asMatrix(dx, batch, this.nIn) });
     return dx;
   }

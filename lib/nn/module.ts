@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { allocate, type DType, shapeSize, Tensor } from "../tensor/tensor.ts";
+import { allocate, type DType, shapeSize, shapeStr, Tensor } from "../tensor/tensor.ts";
 import type { Parameter } from "../tensor/parameter.ts";
 
 // Defined beside Tensor so that lib/optim can name it without importing lib/nn.
@@ -22,6 +22,12 @@ export interface BackwardOptions {
    * one matrix product when its input is data; `backward` then returns an empty tensor.
    */
   inputGrad?: boolean;
+  /**
+   * Write the input gradient into this tensor and return it, like NumPy's `out=`: it must have the
+   * input's shape and the layer's dtype. A training loop that needs the input gradient every step
+   * then allocates nothing for it (for a 60000x784 batch that is 376 MB per step in float64).
+   */
+  out?: Tensor;
 }
 
 /** A layer or a container of layers. */
@@ -129,6 +135,31 @@ export abstract class Layer implements Module {
     const t = new Tensor(allocate(dtype, shapeSize(shape)), shape);
     if (this.reuseBuffers) this.#buffers.set(key, t);
     return t;
+  }
+
+  /**
+   * The tensor `backward` writes the input gradient into: `options.out` when given (checked against
+   * `shape` and `dtype`, naming `op`), else {@link buffer}'s `"dx"`.
+   */
+  protected inputGradBuffer(
+    op: string,
+    options: BackwardOptions,
+    shape: readonly number[],
+    dtype: DType,
+  ): Tensor {
+    const out = options.out;
+    if (out === undefined) return this.buffer("dx", shape, dtype);
+    if (!(out instanceof Tensor) || out.dtype !== dtype || !sameShape(out.shape, shape)) {
+      const got = out instanceof Tensor
+        ? `shape ${shapeStr(out.shape)} and dtype ${out.dtype}`
+        : String(out);
+      throw new RangeError(
+        `${op}: out has ${got}, but the input gradient has shape ${
+          shapeStr(shape)
+        } and dtype ${dtype}`,
+      );
+    }
+    return out;
   }
 }
 

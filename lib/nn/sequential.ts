@@ -93,8 +93,10 @@ export class Sequential implements Module {
 
   /**
    * Walks the layers in reverse from `dy`, the gradient with respect to the last output; each layer
-   * stores its parameter gradients. Returns the gradient with respect to the input (an empty tensor
-   * with `{inputGrad: false}`, which saves the first layer's input-gradient product).
+   * stores its parameter gradients. Returns the gradient with respect to the input: in new memory,
+   * or in `options.out` when given (a kept tensor of the input's shape, for a loop that needs it
+   * every step), or an empty tensor with `{inputGrad: false}`, which saves the first layer's
+   * input-gradient product.
    */
   backward(dy: Tensor, options: BackwardOptions = {}): Tensor {
     if (this.#trace.length === 0) throw new Error("Sequential.backward: call forward first");
