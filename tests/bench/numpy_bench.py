@@ -6,7 +6,8 @@
 
 Each prints one JSON object. The training workloads are tests/bench/train_plain.ts line for line:
 same shapes, same operations (including nnfs's copies and masks), synthetic data of the same size.
-Timings use the same rule as the Deno side: the best of several runs after a warm-up.
+Timings use the same rules as the Deno side: a full-batch step is the median of 7 steps after 2
+warm-up steps (a training loop's steady state); an epoch is one epoch after a warm-up.
 """
 
 import json
@@ -107,7 +108,7 @@ def mlp_epoch(dtype, max_batches=None):
     return {"seconds": time.perf_counter() - t0}
 
 
-def fullbatch_step(dtype, repeats=3):
+def fullbatch_step(dtype, repeats=7):
     x, y = synthetic(dtype, 60000, 784, 10)
     rng = np.random.default_rng(3)
     (w1, b1), (w2, b2), (w3, b3) = glorot(rng, [784, 128, 128, 10], dtype)
@@ -143,13 +144,14 @@ def fullbatch_step(dtype, repeats=3):
         b3 += -lr * db3
         return data_loss + reg, acc
 
-    step()  # warm-up
-    best = float("inf")
+    for _ in range(2):  # warm-up, as train_child.ts does
+        step()
+    times = []
     for _ in range(repeats):
         t0 = time.perf_counter()
         step()
-        best = min(best, time.perf_counter() - t0)
-    return {"seconds": best}
+        times.append(time.perf_counter() - t0)
+    return {"seconds": float(np.median(times))}
 
 
 def peak_mib():

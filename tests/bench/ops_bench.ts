@@ -5,7 +5,8 @@
  * - `raw`: the kernel alone (`gemm` of the backend `auto` picks, or a plain typed-array loop)
  *   writing into a buffer it already used;
  * - `fresh`: the public function (`matmul`, `add`, `maximum`, `sum`, `Linear.forward`) allocating its
- *   result on every call, as a user's code does;
+ *   result on every call, as a user's code does, in a loop's steady state (after warm-up calls that
+ *   allocate 1 GiB of results);
  * - `out`: the same function writing into a kept tensor (`{out}`, or a layer reusing its buffers).
  *
  * @module
@@ -15,9 +16,9 @@ import { add, matmul, maximum, sum } from "../../lib/tensor/mod.ts";
 import { allocate, Tensor } from "../../lib/tensor/tensor.ts";
 import { Linear } from "../../lib/nn/mod.ts";
 
-/** Median milliseconds of `runs` calls of `fn`, after one warm-up call. */
-function medianMs(fn: () => void, runs: number): number {
-  fn();
+/** Median milliseconds of `runs` calls of `fn`, after `warmup` calls (default 1). */
+function medianMs(fn: () => void, runs: number, warmup = 1): number {
+  for (let w = 0; w < warmup; w++) fn();
   const times: number[] = [];
   for (let r = 0; r < runs; r++) {
     const t0 = performance.now();
@@ -37,6 +38,15 @@ function filled(dtype: KernelDType, shape: number[], seed: number): Tensor {
     t.data[i] = s / 2 ** 32 - 0.5;
   }
   return t;
+}
+
+/**
+ * Warm-up calls for a function that allocates a result of `bytes` each call: enough to allocate
+ * 1 GiB, so that V8 has collected the first results and their memory is reused, as in the steady
+ * state of a training loop (the first calls of a process pay for new memory instead).
+ */
+function steady(bytes: number): number {
+  return Math.min(400, Math.max(3, Math.ceil(2 ** 30 / bytes)));
 }
 
 /** One table row: name, raw, fresh and out times, and raw / fresh. */
@@ -59,7 +69,7 @@ export function opsRows(options: { quick?: boolean } = {}): string[][] {
       const backend = tryBackend(autoChoice(table, dtype, m * n * k, tryBackend))!;
       const call = { transA: false, transB: false, m, n, k, alpha: 1, beta: 0 };
       const raw = medianMs(() => backend.gemm({ ...call, a: a.data, b: b.data, c: c.data }), runs);
-      const fresh = medianMs(() => matmul(a, b), runs);
+      const fresh = medianMs(() => matmul(a, b), runs, steady(c.data.byteLength));
       const out = medianMs(() => matmul(a, b, { out: c }), runs);
       rows.push(row(`matmul ${m}x${k} @ ${k}x${n} ${dtype} (${backend.name})`, raw, fresh, out));
     }
@@ -78,7 +88,7 @@ export function opsRows(options: { quick?: boolean } = {}): string[][] {
       row(
         `add(z, bias) 60000x128 + 128 ${dtype}`,
         rawAdd,
-        medianMs(() => add(z, bias), runs),
+        medianMs(() => add(z, bias), runs, steady(y.data.byteLength)),
         medianMs(() => add(z, bias, { out: y }), runs),
       ),
     );
@@ -89,7 +99,7 @@ export function opsRows(options: { quick?: boolean } = {}): string[][] {
       row(
         `maximum(z, 0) 60000x128 ${dtype}`,
         rawRelu,
-        medianMs(() => maximum(z, 0), runs),
+        medianMs(() => maximum(z, 0), runs, steady(y.data.byteLength)),
         medianMs(() => maximum(z, 0, { out: y }), runs),
       ),
     );
@@ -102,7 +112,7 @@ export function opsRows(options: { quick?: boolean } = {}): string[][] {
       }
       colSums.set(acc);
     }, runs);
-    const fresh = medianMs(() => sum(z, { axis: 0 }), runs);
+    const fresh = medianMs(() => sum(z, { axis: 0 }), runs, steady(colSums.byteLength));
     rows.push(row(`sum(z, {axis: 0}) 60000x128 ${dtype}`, rawSum, fresh, NaN));
     // A Linear layer's forward: gemm + bias against the layer allocating or reusing its output.
     const x = filled(dtype, [60000, 784], 7);
@@ -128,7 +138,7 @@ export function opsRows(options: { quick?: boolean } = {}): string[][] {
         for (let j = 0; j < 128; j++) yd[o + j] += bd[j];
       }
     }, runs);
-    const freshLinear = medianMs(() => layer.forward(x), runs);
+    const freshLinear = medianMs(() => layer.forward(x), runs, steady(y.data.byteLength));
     layer.reuseBuffers = true;
     const outLinear = medianMs(() => layer.forward(x), runs);
     rows.push(

@@ -2,9 +2,12 @@
  * One training workload in a process of its own, so that each figure of `deno task bench` comes
  * from a fresh process (like NumPy's) and the peak memory it reports is that workload's alone.
  *
- *     deno run -A tests/bench/train_child.ts fullbatch|mlp plain|nn float32|float64 [--backend=NAME]
+ *     deno run -A tests/bench/train_child.ts fullbatch|mlp plain|nn|nn-fresh float32|float64 [--backend=NAME]
  *
- * Prints one JSON object: `seconds` (a full-batch step: best of 3 after a warm-up; an MNIST-MLP
+ * (`nn-fresh`: the full-batch step through lib/nn with the input gradient in new memory each step
+ * instead of a kept tensor.)
+ *
+ * Prints one JSON object: `seconds` (a full-batch step: the median of 7 after 2 warm-up steps; an MNIST-MLP
  * epoch: one epoch after a 20-batch warm-up), `peakMiB` (the process's peak resident memory) and
  * `auto` (which backend `auto` routes the workload's largest product to).
  *
@@ -39,16 +42,19 @@ export function peakMiB(): number {
 const data = syntheticData(dtype, { samples: 60000, features: 784, classes: 10 });
 let seconds: number;
 if (workload === "fullbatch") {
-  const trainer = impl === "nn"
-    ? fullBatchTrainerNn(data, { dtype })
+  const trainer = impl === "nn" || impl === "nn-fresh"
+    ? fullBatchTrainerNn(data, { dtype, freshInputGrad: impl === "nn-fresh" })
     : fullBatchTrainer(data, { dtype });
-  trainer.step();
-  seconds = Infinity;
-  for (let r = 0; r < 3; r++) {
+  // A training loop's steady state: the median of 7 steps after 2 warm-up steps (the first steps
+  // also pay for new memory and for V8's first collections; notebook 04 runs 1,100 of them).
+  for (let w = 0; w < 2; w++) trainer.step();
+  const times: number[] = [];
+  for (let r = 0; r < 7; r++) {
     const t0 = performance.now();
     trainer.step();
-    seconds = Math.min(seconds, (performance.now() - t0) / 1000);
+    times.push((performance.now() - t0) / 1000);
   }
+  seconds = times.sort((a, b) => a - b)[3];
 } else if (workload === "mlp") {
   const trainer = impl === "nn" ? mlpTrainerNn(data, { dtype }) : mlpTrainer(data, { dtype });
   trainer.epoch(20);

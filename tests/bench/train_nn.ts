@@ -90,7 +90,7 @@ export function mlpTrainerNn(
 /** The Fashion-MNIST 784-128-128-10 ReLU network of assignment 004, one full-batch SGD step. */
 export function fullBatchTrainerNn(
   data: { x: FloatArray; y: Int32Array },
-  options: { dtype: KernelDType; lr?: number },
+  options: { dtype: KernelDType; lr?: number; freshInputGrad?: boolean },
 ): FullBatchTrainer {
   const { dtype } = options;
   const rows = data.y.length, features = data.x.length / rows;
@@ -106,6 +106,10 @@ export function fullBatchTrainerNn(
   const x = new Tensor(data.x, [rows, features]);
   const dense1 = net.layers[0].parameters(); // L2 5e-4 on dense1's weight and bias
   const l2 = { l2: 5e-4 };
+  const dx = options.freshInputGrad ? undefined : new Tensor(
+    dtype === "float32" ? new Float32Array(x.size) : new Float64Array(x.size),
+    x.shape,
+  );
   return {
     step(): [number, number] {
       const logits = net.forward(x);
@@ -117,8 +121,10 @@ export function fullBatchTrainerNn(
         for (let j = 1; j < 10; j++) if (p[r * 10 + j] > p[r * 10 + arg]) arg = j;
         if (arg === data.y[r]) correct++;
       }
-      // nnfs computes dense1's input gradient too; keep it, as the NumPy side does.
-      net.backward(loss.backward(logits, data.y));
+      // nnfs computes dense1's input gradient too; keep it, as the NumPy side does, written into a
+      // kept tensor ({out}) as a loop that needs it every step would.
+      // (`freshInputGrad`: in new memory each step, the default, to show what that costs.)
+      net.backward(loss.backward(logits, data.y), dx ? { out: dx } : {});
       addRegularizationGrad(dense1, l2);
       opt.step();
       return [value, correct / rows];
