@@ -631,6 +631,32 @@ Deno.test("Sequential reuses inner buffers between steps but never hands out a b
   assert.deepEqual([...dx1.data], [...dxCopy.data], "the first input gradient was not overwritten");
 });
 
+Deno.test("Sequential keeps the last layer's input-gradient buffer, and never hands out a pass-through one", () => {
+  const rng = defaultRng(5);
+  const last = new Linear(8, 3, { rng });
+  const net = new Sequential([new Linear(6, 8, { rng }), new ReLU(), last]);
+  assert.equal(last.reuseBuffers, true, "the last layer reuses what only backward uses");
+  net.forward(rand(7, [4, 6]));
+  const g1 = last.backward(ones([4, 3]));
+  const y1 = net.forward(rand(8, [4, 6]));
+  assert.equal(last.backward(ones([4, 3], 2)), g1, "its input gradient is written into one buffer");
+  const y1Copy = y1.clone();
+  net.forward(rand(9, [4, 6]));
+  assert.deepEqual([...y1.data], [...y1Copy.data], "while its output is new memory every time");
+  // Dropout in evaluation mode passes its input (or gradient) through: at either end of the chain
+  // that would be a kept buffer, so the chain hands out a copy.
+  const tail = new Sequential([new Linear(6, 8, { rng }), new Dropout(0.5).eval()]);
+  const t1 = tail.forward(rand(10, [4, 6])), t1Copy = t1.clone();
+  tail.forward(rand(11, [4, 6]));
+  assert.deepEqual([...t1.data], [...t1Copy.data], "the output was not overwritten");
+  const head = new Sequential([new Dropout(0.5).eval(), new Linear(6, 8, { rng })]);
+  head.forward(rand(12, [4, 6]));
+  const d1 = head.backward(ones([4, 8])), d1Copy = d1.clone();
+  head.forward(rand(13, [4, 6]));
+  head.backward(ones([4, 8], 3));
+  assert.deepEqual([...d1.data], [...d1Copy.data], "the input gradient was not overwritten");
+});
+
 Deno.test("float32 Linear agrees with float64 to float32 precision and converts float64 input", () => {
   const w = rand(7, [10, 6]), x = rand(8, [5, 10]);
   const a = new Linear(10, 6, { init: "zeros" }),

@@ -12,7 +12,8 @@ export interface SequentialOptions {
   /**
    * Let the inner layers reuse their output buffers between steps of the same batch size (default
    * true), so training allocates nothing per step. What `forward` and `backward` return is never a
-   * reused buffer: the last layer allocates its output, and the input gradient is copied.
+   * reused buffer: the last layer writes its output, and the first layer the input gradient, into
+   * new memory (or into `backward`'s `out`).
    */
   reuseBuffers?: boolean;
 }
@@ -20,6 +21,17 @@ export interface SequentialOptions {
 /** Whether a module exposes the `reuseBuffers` switch of `Layer`. */
 function hasReuseSwitch(m: Module): m is Module & { reuseBuffers: boolean } {
   return typeof (m as { reuseBuffers?: unknown }).reuseBuffers === "boolean";
+}
+
+/** Runs `fn(layer)` with the layer's buffer reuse off, so that what it returns is new memory. */
+function withoutReuse(layer: Module, fn: (layer: Module) => Tensor): Tensor {
+  if (!hasReuseSwitch(layer) || !layer.reuseBuffers) return fn(layer);
+  layer.reuseBuffers = false;
+  try {
+    return fn(layer);
+  } finally {
+    layer.reuseBuffers = true;
+  }
 }
 
 /**
@@ -64,9 +76,7 @@ export class Sequential implements Module {
     this.layers = Object.freeze([...layers]);
     this.#reuse = options.reuseBuffers ?? true;
     if (this.#reuse) {
-      layers.forEach((layer, i) => {
-        if (i < layers.length - 1 && hasReuseSwitch(layer)) layer.reuseBuffers = true;
-      });
+      for (const layer of layers) if (hasReuseSwitch(layer)) layer.reuseBuffers = true;
     }
   }
 
@@ -83,12 +93,18 @@ export class Sequential implements Module {
   /** Runs the layers in order, recording each layer's input. */
   forward(x: Tensor): Tensor {
     const trace: Tensor[] = [];
-    for (const layer of this.layers) {
+    const last = this.layers.length - 1;
+    for (let i = 0; i < last; i++) {
       trace.push(x);
-      x = layer.forward(x);
+      x = this.layers[i].forward(x);
     }
+    trace.push(x);
     this.#trace = trace;
-    return x;
+    // The output is handed to the caller: the last layer writes it into fresh memory (its input
+    // gradient, used only inside backward, stays in a kept buffer).
+    const y = withoutReuse(this.layers[last], (layer) => layer.forward(x));
+    // A last layer that passes its input through (Dropout in eval mode) would hand out a kept one.
+    return y === x && last > 0 ? x.clone() : y;
   }
 
   /**
@@ -100,18 +116,14 @@ export class Sequential implements Module {
    */
   backward(dy: Tensor, options: BackwardOptions = {}): Tensor {
     if (this.#trace.length === 0) throw new Error("Sequential.backward: call forward first");
+    const dyOut = dy;
     for (let i = this.layers.length - 1; i >= 1; i--) dy = this.layers[i].backward(dy);
     // The input gradient is handed to the caller, so it must not live in a buffer the first layer
     // overwrites next step: that layer writes it into fresh memory (cheaper than copying it after;
     // for a 60000x784 input the copy alone costs more than a tenth of a full-batch step).
-    const first = this.layers[0];
-    if (!hasReuseSwitch(first) || !first.reuseBuffers) return first.backward(dy, options);
-    first.reuseBuffers = false;
-    try {
-      return first.backward(dy, options);
-    } finally {
-      first.reuseBuffers = true;
-    }
+    const dx = withoutReuse(this.layers[0], (first) => first.backward(dy, options));
+    // Likewise a first layer that passes the gradient through would hand out a kept buffer.
+    return dx === dy && dy !== dyOut && options.out === undefined ? dy.clone() : dx;
   }
 
   /** Every layer's parameters, named `"<index>.<name>"` as in PyTorch (`"0.weight"`). */

@@ -6,6 +6,7 @@
  * @module
  */
 import { Tensor } from "../../lib/tensor/tensor.ts";
+import { zerosLike } from "../../lib/tensor/mod.ts";
 import {
   addRegularizationGrad,
   Linear,
@@ -106,10 +107,7 @@ export function fullBatchTrainerNn(
   const x = new Tensor(data.x, [rows, features]);
   const dense1 = net.layers[0].parameters(); // L2 5e-4 on dense1's weight and bias
   const l2 = { l2: 5e-4 };
-  const dx = options.freshInputGrad ? undefined : new Tensor(
-    dtype === "float32" ? new Float32Array(x.size) : new Float64Array(x.size),
-    x.shape,
-  );
+  const dx = options.freshInputGrad ? undefined : zerosLike(x);
   return {
     step(): [number, number] {
       const logits = net.forward(x);
