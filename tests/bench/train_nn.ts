@@ -17,6 +17,7 @@ import {
   SoftmaxCrossEntropyLoss,
 } from "../../lib/nn/mod.ts";
 import { SGD } from "../../lib/optim/mod.ts";
+import { accuracy } from "../../lib/metrics/mod.ts";
 import type { FloatArray, KernelDType } from "../../kernels/mod.ts";
 import type { FullBatchTrainer, MlpTrainer } from "./train_plain.ts";
 
@@ -112,20 +113,14 @@ export function fullBatchTrainerNn(
     step(): [number, number] {
       const logits = net.forward(x);
       const value = loss.forward(logits, data.y) + regularizationLoss(dense1, l2);
-      const p = loss.probs.data;
-      let correct = 0;
-      for (let r = 0; r < rows; r++) {
-        let arg = 0;
-        for (let j = 1; j < 10; j++) if (p[r * 10 + j] > p[r * 10 + arg]) arg = j;
-        if (arg === data.y[r]) correct++;
-      }
+      const acc = accuracy(loss.probs, data.y);
       // nnfs computes dense1's input gradient too; keep it, as the NumPy side does, written into a
       // kept tensor ({out}) as a loop that needs it every step would.
       // (`freshInputGrad`: in new memory each step, the default, to show what that costs.)
       net.backward(loss.backward(logits, data.y), dx ? { out: dx } : {});
       addRegularizationGrad(dense1, l2);
       opt.step();
-      return [value, correct / rows];
+      return [value, acc];
     },
   };
 }
