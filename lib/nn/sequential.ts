@@ -116,14 +116,14 @@ export class Sequential implements Module {
    */
   backward(dy: Tensor, options: BackwardOptions = {}): Tensor {
     if (this.#trace.length === 0) throw new Error("Sequential.backward: call forward first");
-    const dyOut = dy;
+    const callerDy = dy; // the caller's own tensor, never a kept buffer
     for (let i = this.layers.length - 1; i >= 1; i--) dy = this.layers[i].backward(dy);
     // The input gradient is handed to the caller, so it must not live in a buffer the first layer
     // overwrites next step: that layer writes it into fresh memory (cheaper than copying it after;
     // for a 60000x784 input the copy alone costs more than a tenth of a full-batch step).
     const dx = withoutReuse(this.layers[0], (first) => first.backward(dy, options));
     // Likewise a first layer that passes the gradient through would hand out a kept buffer.
-    return dx === dy && dy !== dyOut && options.out === undefined ? dy.clone() : dx;
+    return dx === dy && dy !== callerDy && options.out === undefined ? dy.clone() : dx;
   }
 
   /** Every layer's parameters, named `"<index>.<name>"` as in PyTorch (`"0.weight"`). */
