@@ -70,7 +70,8 @@ function loadC(): Madvise | null {
 
 /**
  * Whether the C library keeps freed memory for the next arrays (glibc on Linux, with
- * `--allow-ffi`, unless `DENO_DL_MALLOC=system`); decided at the first large allocation.
+ * `--allow-ffi`, unless `DENO_DL_MALLOC=system`). Decided once, at the first large allocation or
+ * at the first call of this function, whichever comes first.
  */
 export function mallocKeepsMemory(): boolean {
   if (madvise === undefined) madvise = loadC();
