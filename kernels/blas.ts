@@ -4,7 +4,12 @@
  *
  * The typed arrays are passed to C as pointers, so there are no copies and no worker: this is the
  * fastest CPU path with a synchronous API. The library is found in this order:
- * 1. the path in the environment variable `DENO_BLAS_PATH` (any CBLAS with 32-bit integers);
+ * 1. the path in the environment variable `DENO_BLAS_PATH`: any CBLAS exporting `cblas_sgemm` and
+ *    `cblas_dgemm`, or an OpenBLAS built with a symbol prefix or suffix: Julia's `libopenblas64_`
+ *    (`cblas_sgemm64_`) and the `scipy_openblas` builds that NumPy and SciPy wheels ship
+ *    (`scipy_cblas_sgemm64_`, `scipy_cblas_sgemm`). An OpenBLAS with 64-bit integers (ILP64, as
+ *    Debian's `libopenblas64`, Julia's and NumPy's are) is recognised from its
+ *    `openblas_get_config()` and called with 64-bit sizes;
  * 2. on macOS, Accelerate; on Linux, OpenBLAS (`libopenblas.so.0`, Debian's `libopenblas0-pthread`),
  *    then other common CBLAS names; on Windows, `libopenblas.dll`.
  *
@@ -25,32 +30,84 @@ const ROW_MAJOR = 101;
 const NO_TRANS = 111;
 const TRANS = 112;
 
-/** The C signature shared by sgemm and dgemm, with the scalar type of alpha and beta. */
-function gemmSymbol(scalar: "f32" | "f64") {
+/** The C signature shared by sgemm and dgemm: the scalar type, and the integer type of the sizes. */
+function gemmSymbol(name: string, scalar: "f32" | "f64", int: "i32" | "i64") {
   return {
+    name,
     parameters: [
-      "i32", // order
+      "i32", // order (a C enum: an int in every build)
       "i32", // transA
       "i32", // transB
-      "i32", // M
-      "i32", // N
-      "i32", // K
+      int, // M
+      int, // N
+      int, // K
       scalar, // alpha
       "buffer", // A
-      "i32", // lda
+      int, // lda
       "buffer", // B
-      "i32", // ldb
+      int, // ldb
       scalar, // beta
       "buffer", // C
-      "i32", // ldc
+      int, // ldc
     ],
     result: "void",
   } as const;
 }
 
-const SYMBOLS = { cblas_sgemm: gemmSymbol("f32"), cblas_dgemm: gemmSymbol("f64") } as const;
+/** How one build names its functions: `prefix + "cblas_sgemm" + suffix`. */
+interface Naming {
+  prefix: string;
+  suffix: string;
+}
 
-type BlasLibrary = Deno.DynamicLibrary<typeof SYMBOLS>;
+/**
+ * The namings tried in each library, in order: the standard CBLAS, then OpenBLAS builds with a
+ * `64_` suffix (Julia's libopenblas64_) or a `scipy_` prefix (NumPy's and SciPy's wheels).
+ */
+const NAMINGS: readonly Naming[] = [
+  { prefix: "", suffix: "" },
+  { prefix: "", suffix: "64_" },
+  { prefix: "scipy_", suffix: "64_" },
+  { prefix: "scipy_", suffix: "" },
+];
+
+/** The gemm symbols of a library with the given naming and size type. */
+function blasSymbols(naming: Naming, int: "i32" | "i64") {
+  const { prefix, suffix } = naming;
+  return {
+    sgemm: gemmSymbol(`${prefix}cblas_sgemm${suffix}`, "f32", int),
+    dgemm: gemmSymbol(`${prefix}cblas_dgemm${suffix}`, "f64", int),
+  } as const;
+}
+
+type BlasLibrary = Deno.DynamicLibrary<ReturnType<typeof blasSymbols>>;
+
+/**
+ * Looks `path` up without calling anything: whether it exports the gemm symbols under `naming`
+ * (throws if not), and OpenBLAS's build description when it has one (`openblas_get_config()`,
+ * e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH ... USE64BITINT ...").
+ */
+function probe(path: string, naming: Naming): { config: string | null } {
+  const { prefix, suffix } = naming;
+  const name = (base: string) => `${prefix}${base}${suffix}`;
+  // Declared without parameters: only looked up, never called with this signature.
+  const lib = Deno.dlopen(path, {
+    sgemm: { name: name("cblas_sgemm"), parameters: [], result: "void" },
+    dgemm: { name: name("cblas_dgemm"), parameters: [], result: "void" },
+    config: {
+      name: name("openblas_get_config"),
+      parameters: [],
+      result: "pointer",
+      optional: true,
+    },
+  });
+  try {
+    const ptr = lib.symbols.config?.() ?? null;
+    return { config: ptr === null ? null : Deno.UnsafePointerView.getCString(ptr) };
+  } finally {
+    lib.close();
+  }
+}
 
 /** Library names tried in order on this operating system (after the environment variable). */
 export function blasCandidates(os: string = Deno.build.os): string[] {
@@ -72,8 +129,40 @@ export function blasCandidates(os: string = Deno.build.os): string[] {
   ];
 }
 
+/** An opened CBLAS: the library, its path, its size type and OpenBLAS's build description. */
+interface OpenedBlas {
+  lib: BlasLibrary;
+  path: string;
+  int: "i32" | "i64";
+  config: string | null;
+}
+
+/**
+ * Opens `path` under the first naming it exports. The size type comes from the build description:
+ * an ILP64 OpenBLAS (USE64BITINT) takes 64-bit sizes, and calling it with 32-bit ones would pass
+ * garbage in the upper halves (Debian's libopenblas64 exports the standard names with 64-bit sizes).
+ */
+function openLibrary(path: string): OpenedBlas {
+  let first: unknown = null;
+  for (const naming of NAMINGS) {
+    let config: string | null;
+    try {
+      config = probe(path, naming).config;
+    } catch (err) {
+      if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
+        throw err;
+      }
+      first ??= err; // the standard naming's error says why: a missing file, or no CBLAS symbols
+      continue;
+    }
+    const int = config !== null && /\bUSE64BITINT\b/.test(config) ? "i64" : "i32";
+    return { lib: Deno.dlopen(path, blasSymbols(naming, int)), path, int, config };
+  }
+  throw first;
+}
+
 /** Opens the first library that loads and has both symbols; throws with every attempt's error. */
-function openBlas(): { lib: BlasLibrary; path: string } {
+function openBlas(): OpenedBlas {
   if (!granted({ name: "ffi" })) {
     throw new Error("loading a native BLAS needs --allow-ffi (Deno.dlopen)");
   }
@@ -82,7 +171,7 @@ function openBlas(): { lib: BlasLibrary; path: string } {
   const errors: string[] = [];
   for (const path of paths) {
     try {
-      return { lib: Deno.dlopen(path, SYMBOLS), path };
+      return openLibrary(path);
     } catch (err) {
       if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
         throw new Error("loading a native BLAS needs --allow-ffi (Deno.dlopen)");
@@ -116,9 +205,9 @@ function blasGemm(lib: BlasLibrary, call: GemmCall): void {
   const ta = transA ? TRANS : NO_TRANS;
   const tb = transB ? TRANS : NO_TRANS;
   if (dtypeOf(c) === "float32") {
-    lib.symbols.cblas_sgemm(ROW_MAJOR, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, n);
+    lib.symbols.sgemm(ROW_MAJOR, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, n);
   } else {
-    lib.symbols.cblas_dgemm(ROW_MAJOR, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, n);
+    lib.symbols.dgemm(ROW_MAJOR, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, n);
   }
 }
 
@@ -158,9 +247,19 @@ export function selfTest(gemm: (call: GemmCall) => void, path: string): void {
   }
 }
 
+/** The `blas` backend, with what was loaded. */
+export interface BlasBackend extends Backend {
+  /** The library's path (or the name the dynamic loader resolved). */
+  readonly path: string;
+  /** Width of the library's integers: 64 for an ILP64 build. */
+  readonly integerBits: 32 | 64;
+  /** OpenBLAS's build description (version, kernels, threads), or null for another CBLAS. */
+  readonly config: string | null;
+}
+
 /** Loads the native BLAS and returns the `blas` backend; throws with the reason when none loads. */
-export function createBlasBackend(): Backend & { readonly path: string } {
-  const { lib, path } = openBlas();
+export function createBlasBackend(): BlasBackend {
+  const { lib, path, int, config } = openBlas();
   try {
     selfTest((call) => blasGemm(lib, call), path);
   } catch (err) {
@@ -170,6 +269,8 @@ export function createBlasBackend(): Backend & { readonly path: string } {
   return {
     name: "blas",
     path,
+    integerBits: int === "i64" ? 64 : 32,
+    config,
     supports: () => true,
     gemm: (call: GemmCall) => blasGemm(lib, call),
   };

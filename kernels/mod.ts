@@ -60,6 +60,7 @@ export {
   machineDescription,
   measureGemm,
 } from "./calibrate.ts";
+export type { BlasBackend } from "./blas.ts";
 export { BLAS_ENV_VAR, blasCandidates, createBlasBackend } from "./blas.ts";
 export type { OrtNodeOptions } from "./ort_node.ts";
 export { createOrtNodeBackend } from "./ort_node.ts";
