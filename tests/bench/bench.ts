@@ -14,13 +14,18 @@
  * after a warm-up (other processes only ever slow a run down); every training figure comes from a
  * fresh process (`train_child.ts`, `numpy_bench.py`), ours and NumPy's alternating, best of the
  * repeats; within a process a full-batch step is the median of 7 steps after 2 warm-up steps (a
- * training loop's steady state), and peak memory is the highest any repeat reached. NumPy is measured through `python3` when it has numpy.
+ * training loop's steady state), and peak memory is the highest any repeat reached. NumPy is
+ * measured through `python3` when it has numpy. When NumPy's wheel brings its own OpenBLAS (often
+ * newer than the system's), lib/nn is also timed on that library, so that the comparison of the
+ * modules is not a comparison of two OpenBLAS versions.
  *
  * @module
  */
 import {
   autoChoice,
   type Backend,
+  BLAS_ENV_VAR,
+  type BlasBackend,
   createOrtBridgeBackend,
   getCalibration,
   gflops,
@@ -136,6 +141,37 @@ console.log(
     `best of runs, ${budgetMs} ms per gemm measurement; OpenBLAS unpinned ` +
     `(${PINNING.join(", ")} unset)\n`,
 );
+
+/** The real path of the mapped library whose file name contains `blas` (Linux), else undefined. */
+function ourBlasLibrary(): string | undefined {
+  if (!tryBackend("blas")) return undefined;
+  try {
+    const maps = Deno.readTextFileSync("/proc/self/maps").split("\n");
+    const path = maps.map((l) => l.split(/\s+/)[5] ?? "").find((p) =>
+      /blas[^/]*\.so/.test(p.slice(p.lastIndexOf("/")))
+    );
+    return path ? Deno.realPathSync(path) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * NumPy's own OpenBLAS when it is another library than ours (NumPy's wheels ship a newer one than
+ * most systems): lib/nn is also timed with it (DENO_BLAS_PATH), so that a difference between the
+ * two libraries is not counted as the cost of our modules.
+ */
+const numpyBlas = (() => {
+  const path = numpy("blas")?.path as string | undefined;
+  if (!path) return undefined;
+  const real = Deno.realPathSync(path);
+  return real === ourBlasLibrary() ? undefined : real;
+})();
+
+const blasConfig = (tryBackend("blas") as BlasBackend | undefined)?.config;
+if (blasConfig) console.log(`blas: ${blasConfig}`);
+if (numpyBlas) console.log(`NumPy's BLAS: ${numpyBlas}`);
+console.log();
 
 const infos = listBackends();
 table(
@@ -266,9 +302,13 @@ const childScript = new URL("./train_child.ts", import.meta.url).pathname;
 const denoConfig = new URL("../../deno.json", import.meta.url).pathname;
 
 /** One run of train_child.ts: seconds, peak memory and auto's pick; undefined when it fails. */
-function ours(...argv: string[]): { seconds: number; peakMiB: number; auto: string } | undefined {
+function ours(
+  env: Record<string, string>,
+  ...argv: string[]
+): { seconds: number; peakMiB: number; auto: string } | undefined {
   const out = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", "--config", denoConfig, childScript, ...argv],
+    env,
     stderr: "piped",
   }).outputSync();
   if (!out.success) {
@@ -276,6 +316,13 @@ function ours(...argv: string[]): { seconds: number; peakMiB: number; auto: stri
     return undefined;
   }
   return JSON.parse(new TextDecoder().decode(out.stdout));
+}
+
+/** One implementation of a training workload: train_child.ts arguments and extra environment. */
+interface Impl {
+  label: string;
+  argv: string[];
+  env?: Record<string, string>;
 }
 
 /** Best time and highest peak of several runs of one implementation. */
@@ -302,21 +349,28 @@ function trainingRows(
   title: string,
   workload: string,
   dtype: KernelDType,
-  impls: { label: string; argv: string[] }[],
+  impls: Impl[],
   repeats: number,
+  extraNumpy: { label: string; env: Record<string, string> }[] = [],
 ): string[][] {
   const empty = (): Runs => ({ seconds: Infinity, peakMiB: 0 });
   const best = impls.map(empty);
   let np = empty(), npKept = empty();
+  const extra = extraNumpy.map(empty);
   for (let r = 0; r < repeats; r++) {
     impls.forEach((impl, i) => {
-      best[i] = merge(best[i], ours(workload, impl.argv[0], dtype, ...impl.argv.slice(1)));
+      const [kind, ...rest] = impl.argv;
+      best[i] = merge(best[i], ours(impl.env ?? {}, workload, kind, dtype, ...rest));
     });
     np = merge(np, numpy(workload, dtype) as Runs | undefined);
     npKept = merge(
       npKept,
       numpyWith({ GLIBC_TUNABLES: KEPT_MEMORY }, workload, dtype) as Runs | undefined,
     );
+    extraNumpy.forEach((variant, i) => {
+      const env = { GLIBC_TUNABLES: KEPT_MEMORY, ...variant.env };
+      extra[i] = merge(extra[i], numpyWith(env, workload, dtype) as Runs | undefined);
+    });
   }
   const ratio = (a: number, b: number, digits = 2) => Number.isFinite(b) ? fmt(a / b, digits) : "–";
   const row = (label: string, run: Runs) => [
@@ -333,6 +387,9 @@ function trainingRows(
   );
   if (Number.isFinite(np.seconds)) rows.push(row("NumPy", np));
   if (Number.isFinite(npKept.seconds)) rows.push(row("NumPy, freed memory kept", npKept));
+  extraNumpy.forEach((variant, i) => {
+    if (Number.isFinite(extra[i].seconds)) rows.push(row(variant.label, extra[i]));
+  });
   return rows;
 }
 
@@ -343,16 +400,41 @@ if (doTrain) {
     label: `${name}, plain loops`,
     argv: ["plain", `--backend=${name}`],
   }));
-  const impls = [
+  const impls: Impl[] = [
     { label: "auto, plain loops", argv: ["plain"] },
     ...perBackend,
     { label: "auto, lib/nn modules", argv: ["nn"] },
   ];
+  // lib/nn on NumPy's own OpenBLAS: the same kernels on both sides.
+  const sameBlas: Impl[] = numpyBlas
+    ? [{
+      label: "lib/nn modules, NumPy's OpenBLAS",
+      argv: ["nn"],
+      env: { [BLAS_ENV_VAR]: numpyBlas },
+    }]
+    : [];
+  // One OpenBLAS thread: batch-64 products are small, and the second thread's partial results
+  // sit in the other core's cache when the element-wise code reads them (different bits, though:
+  // OpenBLAS's results depend on its thread count).
+  const oneThread = { OPENBLAS_NUM_THREADS: "1" };
   const rows: string[][] = [];
-  rows.push(...trainingRows("MNIST-MLP epoch, float64", "mlp", "float64", impls, 1));
+  rows.push(
+    ...trainingRows(
+      "MNIST-MLP epoch, float64",
+      "mlp",
+      "float64",
+      [
+        ...impls,
+        ...sameBlas,
+        { label: "auto, lib/nn modules, 1 OpenBLAS thread", argv: ["nn"], env: oneThread },
+      ],
+      1,
+      [{ label: "NumPy, freed memory kept, 1 OpenBLAS thread", env: oneThread }],
+    ),
+  );
   // The full-batch step also without `{out}` for the first layer's input gradient (376 MB per
   // step in float64, in new memory each time), to show what that costs.
-  const fullBatchImpls = [...impls, {
+  const fullBatchImpls = [...impls, ...sameBlas, {
     label: "auto, lib/nn, fresh input gradient",
     argv: ["nn-fresh"],
   }];
@@ -370,7 +452,10 @@ if (doTrain) {
       "against NumPy with freed memory kept in the process (GLIBC_TUNABLES), as lib/tensor asks " +
       "of the C library in ours; where mapping new memory is slow, as on virtual machines that " +
       "hand freed memory back to their host, NumPy's defaults pay for it on every large " +
-      "temporary, and this column is the comparison on equal terms.\n",
+      "temporary, and this column is the comparison on equal terms. `NumPy's OpenBLAS`: lib/nn " +
+      "calling the OpenBLAS inside NumPy's wheel (DENO_BLAS_PATH) when it is another library " +
+      "than ours, so that both sides run the same kernels. `1 OpenBLAS thread`: both sides with " +
+      "OPENBLAS_NUM_THREADS=1 (results differ in the last bits from a 2-thread run).\n",
   );
   table(
     ["workload", "implementation", "time", "/ NumPy", "/ kept", "peak MiB", "/ NumPy"],

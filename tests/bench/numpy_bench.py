@@ -1,6 +1,7 @@
 """NumPy's side of `deno task bench` (tests/bench/bench.ts spawns it; it is not needed by the tests).
 
     python3 tests/bench/numpy_bench.py gemm M N K DTYPE BUDGET_MS   -> GFLOP/s of A @ B
+    python3 tests/bench/numpy_bench.py blas                         -> the BLAS library NumPy uses
     python3 tests/bench/numpy_bench.py mlp DTYPE                     -> seconds of one MNIST-MLP epoch
     python3 tests/bench/numpy_bench.py fullbatch DTYPE               -> seconds of one full-batch step
 
@@ -171,9 +172,28 @@ def peak_mib():
     return rss / 2**20 if sys.platform == "darwin" else rss / 1024
 
 
+def blas_library():
+    """The path of the BLAS library NumPy loaded (from this process's memory map; Linux only).
+
+    NumPy's wheels ship their own OpenBLAS (numpy.libs/libscipy_openblas64_*.so), often newer than
+    the system's; the bench also runs lib/nn with it (DENO_BLAS_PATH) to compare on equal kernels.
+    """
+    a = np.ones((64, 64))
+    a @ a  # make sure the library is loaded
+    try:
+        with open("/proc/self/maps") as f:
+            paths = {line.split()[-1] for line in f if "blas" in line.rsplit("/", 1)[-1]}
+    except OSError:
+        return {"path": None}
+    libs = sorted(p for p in paths if p.startswith("/") and ".so" in p)
+    return {"path": libs[0] if libs else None}
+
+
 def main(argv):
     what = argv[1]
-    if what == "gemm":
+    if what == "blas":
+        out = blas_library()
+    elif what == "gemm":
         m, n, k = (int(v) for v in argv[2:5])
         out = gemm(m, n, k, np.dtype(argv[5]), float(argv[6]))
     elif what == "mlp":
