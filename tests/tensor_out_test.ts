@@ -18,6 +18,7 @@ import {
   tensor,
 } from "../lib/tensor/mod.ts";
 import { allocate } from "../lib/tensor/tensor.ts";
+import { addRowInPlace } from "../lib/tensor/linalg.ts";
 import { HUGE_PAGE_MIN_BYTES } from "../lib/tensor/memory.ts";
 import {
   Dropout,
@@ -295,5 +296,74 @@ Deno.test("freed tensor memory stays in the process for the next arrays, unless 
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a bias added through the native BLAS (rank-1 gemm) has the bits of the plain loop", () => {
+  // 1031 x 67 = 69,077 elements: above the size from which addRowInPlace calls the BLAS.
+  const rows = 1031, n = 67;
+  const special = [
+    NaN,
+    Infinity,
+    -Infinity,
+    -0,
+    0,
+    5e-324,
+    -2.2e-308,
+    1.7e308,
+    -1.7e308,
+    3e38,
+    1e-45,
+  ];
+  for (const make of [Float64Array, Float32Array]) {
+    const rng = defaultRng(11);
+    const array = (length: number, f: (i: number) => number) => {
+      const a = new make(length);
+      for (let i = 0; i < length; i++) a[i] = f(i);
+      return a;
+    };
+    const y = array(
+      rows * n,
+      (i) => i % 97 < special.length ? special[i % 97] : (rng.random() - 0.5) * 10 ** (i % 9 - 4),
+    );
+    const row = array(
+      n,
+      (j) => j < special.length ? special[(j * 3) % special.length] : rng.random() - 0.5,
+    );
+    const expected = y.slice();
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < n; j++) expected[r * n + j] += row[j];
+    }
+    let calls = 0;
+    const native = y.slice();
+    addRowInPlace(native, row, rows, () => (calls++, array(rows + 5, () => 1)));
+    // The row holds a -0, so the loop must have been used: -0 + -0 is -0 only there.
+    assert.equal(calls, 0, "a row with -0 takes the loop");
+    assert.ok(row.some((v) => Object.is(v, -0)));
+    for (let i = 0; i < expected.length; i++) {
+      assert.ok(
+        Object.is(native[i], expected[i]),
+        `${make.name} [${i}]: ${native[i]} vs ${expected[i]}`,
+      );
+    }
+    // Without the -0, the BLAS path runs and gives the loop's bits on every other special value.
+    for (let j = 0; j < n; j++) if (Object.is(row[j], -0)) row[j] = 0;
+    expected.set(y);
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < n; j++) expected[r * n + j] += row[j];
+    }
+    native.set(y);
+    addRowInPlace(native, row, rows, () => (calls++, array(rows + 5, () => 1)));
+    assert.equal(calls, tryBackend("blas") ? 1 : 0, "the native path was taken where BLAS loads");
+    for (let i = 0; i < expected.length; i++) {
+      assert.ok(
+        Object.is(native[i], expected[i]),
+        `${make.name} [${i}]: ${native[i]} vs ${expected[i]}`,
+      );
+    }
+    // Small sums stay in the loop.
+    const small = y.slice(0, 3 * n);
+    addRowInPlace(small, row, 3, () => assert.fail("no ones buffer for a small sum"));
+    for (let i = 0; i < small.length; i++) assert.ok(Object.is(small[i], expected[i]));
   }
 });

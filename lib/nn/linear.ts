@@ -15,7 +15,7 @@
  * @module
  */
 import { defaultRng } from "../random/mod.ts";
-import { matmul } from "../tensor/linalg.ts";
+import { addRowInPlace, matmul } from "../tensor/linalg.ts";
 import { allocate, type DType, shapeStr, Tensor } from "../tensor/tensor.ts";
 import { type InitRng, type InitScheme, initWeights } from "./init.ts";
 import {
@@ -76,6 +76,7 @@ export class Linear extends Layer {
   readonly gradBias: Tensor | null;
   #weight: Tensor;
   #bias: Tensor | null;
+  #onesData: Float32Array | Float64Array | null = null;
   #x: Tensor | null = null;
   #params: Parameter[];
 
@@ -171,13 +172,7 @@ export class Linear extends Layer {
     const nOut = this.nOut;
     const y = this.buffer("y", x.ndim === 2 ? [batch, nOut] : [nOut], this.dtype);
     matmul(input, this.#weight, { out: asMatrix(y, batch, nOut) });
-    if (this.#bias) {
-      const b = this.#bias.data, yd = y.data;
-      for (let r = 0; r < batch; r++) {
-        const o = r * nOut;
-        for (let j = 0; j < nOut; j++) yd[o + j] += b[j];
-      }
-    }
+    if (this.#bias) addRowInPlace(y.data, this.#bias.data, batch, () => this.#ones(batch));
     this.#x = input;
     return y;
   }
@@ -205,6 +200,14 @@ export class Linear extends Layer {
     const dx = this.inputGradBuffer("Linear.backward", options, shape, this.dtype);
     matmul(g, this.#weight, { transB: true, out: asMatrix(dx, batch, this.nIn) });
     return dx;
+  }
+
+  /** At least `rows` ones, kept between calls (the column of a rank-1 bias update). */
+  #ones(rows: number): Float32Array | Float64Array {
+    if (this.#onesData === null || this.#onesData.length < rows) {
+      this.#onesData = allocate(this.dtype, rows).fill(1);
+    }
+    return this.#onesData;
   }
 
   #asDtype(t: Tensor): Tensor {

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { gemm } from "../../kernels/mod.ts";
+import { type Backend, gemm, getBackend, tryBackend } from "../../kernels/mod.ts";
 import { allocate, shapeStr, Tensor } from "./tensor.ts";
 import { astype } from "./creation.ts";
 
@@ -87,4 +87,62 @@ function checkOut(out: Tensor, shape: number[], dtype: string, a: Tensor, b: Ten
 function overlaps(x: ArrayBufferView, y: ArrayBufferView): boolean {
   if (x.buffer !== y.buffer) return false;
   return x.byteOffset < y.byteOffset + y.byteLength && y.byteOffset < x.byteOffset + x.byteLength;
+}
+
+/** Rows times columns from which {@link addRowInPlace} hands the sum to the native BLAS. */
+const NATIVE_ROW_ADD_MIN = 1 << 16;
+
+/** The native BLAS when the selected backend is `blas` or `auto` and it loads; else null. */
+function nativeBlas(): Backend | null {
+  const name = getBackend().name;
+  return name === "blas" || name === "auto" ? tryBackend("blas") ?? null : null;
+}
+
+/**
+ * `y[r, :] += row` for each of the `rows` rows of the row-major `y` ([rows, row.length]), in place:
+ * a bias added to a layer's output.
+ *
+ * Large sums go to the native BLAS as a rank-1 update, `y = 1 * ones[rows, 1] @ row[1, n] + 1 * y`:
+ * with an inner dimension of 1 each element is `y + 1 * row[j]`, rounded once, the same bits as
+ * `y[i] + row[j]` in a loop, but vectorised and on OpenBLAS's threads (60000 x 128 float32: 1.6 ms
+ * instead of 4.4 ms). `ones` is a kept buffer of at least `rows` ones (filled here when new).
+ * The one exception to equal bits is a -0 in `row`: the kernel's accumulator starts at +0, so
+ * `-0 + -0` would come out +0; such a row takes the loop.
+ */
+export function addRowInPlace(
+  y: Float32Array | Float64Array,
+  row: Float32Array | Float64Array,
+  rows: number,
+  ones: () => Float32Array | Float64Array,
+): void {
+  const n = row.length;
+  const blas = rows * n >= NATIVE_ROW_ADD_MIN && y.constructor === row.constructor &&
+      !hasNegativeZero(row)
+    ? nativeBlas()
+    : null;
+  if (blas) {
+    const a = ones().subarray(0, rows);
+    blas.gemm({
+      transA: false,
+      transB: false,
+      m: rows,
+      n,
+      k: 1,
+      alpha: 1,
+      a,
+      b: row,
+      beta: 1,
+      c: y,
+    });
+    return;
+  }
+  for (let o = 0, end = rows * n; o < end; o += n) {
+    for (let j = 0; j < n; j++) y[o + j] += row[j];
+  }
+}
+
+/** Whether `v` holds a negative zero. */
+function hasNegativeZero(v: Float32Array | Float64Array): boolean {
+  for (let i = 0; i < v.length; i++) if (v[i] === 0 && 1 / v[i] < 0) return true;
+  return false;
 }
