@@ -16,9 +16,10 @@ import {
   softmax,
   Tensor,
   tensor,
+  zerosLike,
 } from "../lib/tensor/mod.ts";
 import { allocate } from "../lib/tensor/tensor.ts";
-import { addRowInPlace } from "../lib/tensor/linalg.ts";
+import { addRowInPlace, addsRowNatively } from "../lib/tensor/linalg.ts";
 import { HUGE_PAGE_MIN_BYTES } from "../lib/tensor/memory.ts";
 import {
   Dropout,
@@ -34,7 +35,7 @@ import {
 } from "../lib/nn/mod.ts";
 import { defaultRng } from "../lib/random/mod.ts";
 import { SGD } from "../lib/optim/mod.ts";
-import { calibrateForThisMachine, calibrationKey, tryBackend } from "../kernels/mod.ts";
+import { calibrateForThisMachine, calibrationKey, getBackend, tryBackend } from "../kernels/mod.ts";
 import { assertClose } from "./notebook_support.ts";
 
 /** Deterministic values in [-2, 2) from a small LCG. */
@@ -300,7 +301,7 @@ Deno.test("freed tensor memory stays in the process for the next arrays, unless 
 });
 
 Deno.test("a bias added through the native BLAS (rank-1 gemm) has the bits of the plain loop", () => {
-  // 1031 x 67 = 69,077 elements: above the size from which addRowInPlace calls the BLAS.
+  // 1031 x 67 = 69,077 elements: above the size from which a row sum goes to the BLAS.
   const rows = 1031, n = 67;
   const special = [
     NaN,
@@ -315,55 +316,51 @@ Deno.test("a bias added through the native BLAS (rank-1 gemm) has the bits of th
     3e38,
     1e-45,
   ];
-  for (const make of [Float64Array, Float32Array]) {
+  // The BLAS is used under `blas` or `auto` only: a user who selected `js` gets no native code.
+  const native = tryBackend("blas") !== undefined && ["blas", "auto"].includes(getBackend().name);
+  for (const dtype of ["float64", "float32"] as const) {
     const rng = defaultRng(11);
-    const array = (length: number, f: (i: number) => number) => {
-      const a = new make(length);
-      for (let i = 0; i < length; i++) a[i] = f(i);
-      return a;
+    const z = new Tensor(allocate(dtype, rows * n), [rows, n]);
+    for (let i = 0; i < z.size; i++) {
+      z.data[i] = i % 97 < special.length
+        ? special[i % 97]
+        : (rng.random() - 0.5) * 10 ** (i % 9 - 4);
+    }
+    const b = new Tensor(allocate(dtype, n), [n]);
+    for (let j = 0; j < n; j++) {
+      b.data[j] = j < special.length ? special[(j * 3) % special.length] : rng.random() - 0.5;
+    }
+    const loop = (row: Tensor) => {
+      const e = z.data.slice();
+      for (let r = 0; r < rows; r++) for (let j = 0; j < n; j++) e[r * n + j] += row.data[j];
+      return e;
     };
-    const y = array(
-      rows * n,
-      (i) => i % 97 < special.length ? special[i % 97] : (rng.random() - 0.5) * 10 ** (i % 9 - 4),
-    );
-    const row = array(
-      n,
-      (j) => j < special.length ? special[(j * 3) % special.length] : rng.random() - 0.5,
-    );
-    const expected = y.slice();
-    for (let r = 0; r < rows; r++) {
-      for (let j = 0; j < n; j++) expected[r * n + j] += row[j];
-    }
-    let calls = 0;
-    const native = y.slice();
-    addRowInPlace(native, row, rows, () => (calls++, array(rows + 5, () => 1)));
-    // The row holds a -0, so the loop must have been used: -0 + -0 is -0 only there.
-    assert.equal(calls, 0, "a row with -0 takes the loop");
-    assert.ok(row.some((v) => Object.is(v, -0)));
-    for (let i = 0; i < expected.length; i++) {
-      assert.ok(
-        Object.is(native[i], expected[i]),
-        `${make.name} [${i}]: ${native[i]} vs ${expected[i]}`,
-      );
-    }
-    // Without the -0, the BLAS path runs and gives the loop's bits on every other special value.
-    for (let j = 0; j < n; j++) if (Object.is(row[j], -0)) row[j] = 0;
-    expected.set(y);
-    for (let r = 0; r < rows; r++) {
-      for (let j = 0; j < n; j++) expected[r * n + j] += row[j];
-    }
-    native.set(y);
-    addRowInPlace(native, row, rows, () => (calls++, array(rows + 5, () => 1)));
-    assert.equal(calls, tryBackend("blas") ? 1 : 0, "the native path was taken where BLAS loads");
-    for (let i = 0; i < expected.length; i++) {
-      assert.ok(
-        Object.is(native[i], expected[i]),
-        `${make.name} [${i}]: ${native[i]} vs ${expected[i]}`,
-      );
-    }
+    const same = (got: ArrayLike<number>, want: ArrayLike<number>, what: string) => {
+      for (let i = 0; i < want.length; i++) {
+        assert.ok(Object.is(got[i], want[i]), `${dtype} ${what} [${i}]: ${got[i]} vs ${want[i]}`);
+      }
+    };
+    // A row holding -0 stays in the loop: -0 + -0 is -0 there, +0 from the BLAS kernel.
+    assert.ok([...b.data].some((v) => Object.is(v, -0)));
+    assert.equal(addsRowNatively(z.data, b.data, rows), false);
+    const y = z.data.slice();
+    addRowInPlace(y, b.data, rows);
+    same(y, loop(b), "row with -0");
+    // Without it, the BLAS path runs (where BLAS loads) with the loop's bits on every other value.
+    for (let j = 0; j < n; j++) if (Object.is(b.data[j], -0)) b.data[j] = 0;
+    assert.equal(addsRowNatively(z.data, b.data, rows), native);
+    const want = loop(b);
+    const y2 = z.data.slice();
+    addRowInPlace(y2, b.data, rows);
+    same(y2, want, "addRowInPlace");
+    same(add(z, b).data, want, "add");
+    const out = zerosLike(z);
+    assert.equal(add(z, b, { out }), out);
+    same(out.data, want, "add({out})");
+    const inPlace = z.clone();
+    add(inPlace, b, { out: inPlace });
+    same(inPlace.data, want, "add in place");
     // Small sums stay in the loop.
-    const small = y.slice(0, 3 * n);
-    addRowInPlace(small, row, 3, () => assert.fail("no ones buffer for a small sum"));
-    for (let i = 0; i < small.length; i++) assert.ok(Object.is(small[i], expected[i]));
+    assert.equal(addsRowNatively(z.data, b.data, 3), false);
   }
 });

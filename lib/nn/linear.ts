@@ -76,7 +76,6 @@ export class Linear extends Layer {
   readonly gradBias: Tensor | null;
   #weight: Tensor;
   #bias: Tensor | null;
-  #onesData: Float32Array | Float64Array | null = null;
   #x: Tensor | null = null;
   #params: Parameter[];
 
@@ -172,7 +171,7 @@ export class Linear extends Layer {
     const nOut = this.nOut;
     const y = this.buffer("y", x.ndim === 2 ? [batch, nOut] : [nOut], this.dtype);
     matmul(input, this.#weight, { out: asMatrix(y, batch, nOut) });
-    if (this.#bias) addRowInPlace(y.data, this.#bias.data, batch, () => this.#ones(batch));
+    if (this.#bias) addRowInPlace(y.data, this.#bias.data, batch);
     this.#x = input;
     return y;
   }
@@ -200,14 +199,6 @@ export class Linear extends Layer {
     const dx = this.inputGradBuffer("Linear.backward", options, shape, this.dtype);
     matmul(g, this.#weight, { transB: true, out: asMatrix(dx, batch, this.nIn) });
     return dx;
-  }
-
-  /** At least `rows` ones, kept between calls (the column of a rank-1 bias update). */
-  #ones(rows: number): Float32Array | Float64Array {
-    if (this.#onesData === null || this.#onesData.length < rows) {
-      this.#onesData = allocate(this.dtype, rows).fill(1);
-    }
-    return this.#onesData;
   }
 
   #asDtype(t: Tensor): Tensor {

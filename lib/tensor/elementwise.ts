@@ -17,6 +17,7 @@ import {
   Tensor,
   type TensorData,
 } from "./tensor.ts";
+import { addRowInPlace, addsRowNatively } from "./linalg.ts";
 
 /** A tensor or a plain number (a 0-d operand that takes the other operand's dtype). */
 export type Operand = Tensor | number;
@@ -184,9 +185,33 @@ function binary(
 
 /** `a + b` element-wise with broadcasting, like `np.add`. */
 export function add(a: Operand, b: Operand, options: OutOptions = {}): Tensor {
-  return binary("add", a, b, (out, o, x, ix, sx, y, iy, sy, n) => {
+  return addRow(a, b, options) ?? binary("add", a, b, (out, o, x, ix, sx, y, iy, sy, n) => {
     for (let i = 0; i < n; i++, ix += sx, iy += sy) out[o + i] = x[ix] + y[iy];
   }, options);
+}
+
+/**
+ * `matrix + row` (a [..., n] tensor plus a [n] vector of the same dtype, `x @ w + b`) through the
+ * native BLAS when {@link addsRowNatively} says so: `a` copied into the result (a memcpy), then a
+ * rank-1 update adds the row with the loop's bits. Null when the general loop is to be used.
+ */
+function addRow(x: Operand, y: Operand, options: OutOptions): Tensor | null {
+  if (!(x instanceof Tensor) || !(y instanceof Tensor) || y.ndim !== 1 || x.ndim < 2) return null;
+  const n = y.size, rows = x.size / Math.max(n, 1);
+  if (x.dtype !== y.dtype || x.shape[x.ndim - 1] !== n || !addsRowNatively(x.data, y.data, rows)) {
+    return null;
+  }
+  const out = options.out
+    ? outData("add", options.out, x.shape, x.dtype)
+    : allocate(x.dtype, x.size);
+  // The row must not be overwritten before it is read; an out that is `x` itself needs no copy.
+  if (out.buffer === y.data.buffer) return null;
+  if (out !== x.data) {
+    if (out.buffer === x.data.buffer) return null; // a partial overlap: leave it to the loop
+    out.set(x.data);
+  }
+  addRowInPlace(out, y.data, rows);
+  return options.out ?? new Tensor(out, x.shape);
 }
 
 /** `a - b` element-wise with broadcasting, like `np.subtract`. */
