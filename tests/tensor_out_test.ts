@@ -22,10 +22,14 @@ import { allocate } from "../lib/tensor/tensor.ts";
 import { addRowInPlace, addsRowNatively } from "../lib/tensor/linalg.ts";
 import { HUGE_PAGE_MIN_BYTES } from "../lib/tensor/memory.ts";
 import {
+  BCELoss,
+  CrossEntropyLoss,
   Dropout,
   Linear,
   LogSoftmax,
   type Module,
+  MSELoss,
+  NLLLoss,
   ReLU,
   Sequential,
   Sigmoid,
@@ -362,5 +366,51 @@ Deno.test("a bias added through the native BLAS (rank-1 gemm) has the bits of th
     same(inPlace.data, want, "add in place");
     // Small sums stay in the loop.
     assert.equal(addsRowNatively(z.data, b.data, 3), false);
+  }
+});
+
+Deno.test("loss.backward({out}) writes the gradient into a kept tensor: same bits as fresh, checked", () => {
+  const rng = defaultRng(5);
+  for (const dtype of ["float64", "float32"] as const) {
+    const filled = (shape: readonly number[], f: () => number) => {
+      const t = new Tensor(allocate(dtype, shape.reduce((p, d) => p * d, 1)), shape);
+      for (let i = 0; i < t.size; i++) t.data[i] = f();
+      return t;
+    };
+    const logits = filled([7, 4], () => rng.random() * 4 - 2);
+    const probs = softmax(logits);
+    const labels = [0, 3, 1, 1, 2, 0, 3];
+    const dense = filled([7, 4], () => (rng.random() < 0.5 ? 0 : 1));
+    const cases: [
+      string,
+      { backward: (p: Tensor, t: Tensor | number[], o?: { out?: Tensor }) => Tensor },
+      Tensor,
+      Tensor | number[],
+    ][] = [
+      ["SoftmaxCrossEntropyLoss", new SoftmaxCrossEntropyLoss(), logits, labels],
+      ["CrossEntropyLoss", new CrossEntropyLoss({ eps: 1e-7 }), probs, labels],
+      ["NLLLoss", new NLLLoss(), logSoftmax(logits), labels],
+      ["BCELoss", new BCELoss({ eps: 1e-7 }), probs, dense],
+      ["MSELoss", new MSELoss(), logits, dense],
+    ];
+    for (const [name, loss, pred, target] of cases) {
+      const fresh = loss.backward(pred, target);
+      // Garbage in out first: the losses that write only the target's entries must zero it.
+      const out = filled(pred.shape, () => 123.5);
+      assert.equal(loss.backward(pred, target, { out }), out, `${name} returns out`);
+      for (let i = 0; i < fresh.size; i++) {
+        assert.ok(Object.is(out.data[i], fresh.data[i]), `${name} ${dtype} [${i}]`);
+      }
+      assert.throws(
+        () => loss.backward(pred, target, { out: filled([7, 5], () => 0) }),
+        new RegExp(
+          `${name}\\.backward: out has shape \\[7,5\\] and dtype ${dtype}, but the gradient has shape \\[7,4\\]`,
+        ),
+      );
+      assert.throws(
+        () => loss.backward(pred, target, { out: pred }),
+        /out shares memory with the prediction/,
+      );
+    }
   }
 });

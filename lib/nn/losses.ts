@@ -24,6 +24,54 @@ import { softmaxInto } from "../tensor/softmax.ts";
 /** A target: a tensor (dense, or a vector of labels), or integer class labels. */
 export type Target = Tensor | ArrayLike<number>;
 
+/** Options of a loss's `backward`. */
+export interface LossBackwardOptions {
+  /**
+   * Write the gradient into this tensor and return it, like NumPy's `out=`: a training loop that
+   * passes the same tensor every step allocates nothing for it. It must have the prediction's
+   * shape and dtype and must not share memory with the prediction or the target.
+   */
+  out?: Tensor;
+}
+
+/**
+ * The memory `backward` writes its gradient into: `options.out`'s (checked; zeroed first when the
+ * loss writes only some entries), or a new array.
+ */
+function gradientData(
+  op: string,
+  pred: Tensor,
+  target: Target,
+  options: LossBackwardOptions,
+  zeroed: boolean,
+): TensorData {
+  const out = options.out;
+  if (out === undefined) return allocate(pred.dtype, pred.size);
+  if (
+    !(out instanceof Tensor) || out.dtype !== pred.dtype || out.ndim !== pred.ndim ||
+    out.shape.some((d, i) => d !== pred.shape[i])
+  ) {
+    const got = out instanceof Tensor
+      ? `shape ${shapeStr(out.shape)} and dtype ${out.dtype}`
+      : String(out);
+    throw new RangeError(
+      `${op}.backward: out has ${got}, but the gradient has shape ${
+        shapeStr(pred.shape)
+      } and dtype ${pred.dtype}`,
+    );
+  }
+  const targetData = target instanceof Tensor ? target.data : null;
+  if (out.data.buffer === pred.data.buffer || out.data.buffer === targetData?.buffer) {
+    throw new RangeError(
+      `${op}.backward: out shares memory with the ${
+        out.data.buffer === pred.data.buffer ? "prediction" : "target"
+      }; pass a tensor of its own`,
+    );
+  }
+  if (zeroed) out.data.fill(0);
+  return out.data;
+}
+
 /** How per-element or per-sample losses are combined. */
 export type Reduction = "mean" | "sum";
 
@@ -276,16 +324,16 @@ export class BCELoss {
   }
 
   /** `(-(y / p) + (1 - y) / (1 - p)) / divisor`, with p clipped as in forward. */
-  backward(pred: Tensor, target: Target): Tensor {
+  backward(pred: Tensor, target: Target, options: LossBackwardOptions = {}): Tensor {
     const y = denseTarget("BCELoss", pred, target);
     const d = divisor("BCELoss", this.reduction, pred);
     const p = pred.data;
-    const out = allocate(pred.dtype, p.length);
+    const out = gradientData("BCELoss", pred, target, options, false);
     for (let i = 0; i < p.length; i++) {
       const q = this.#clip(p[i]);
       out[i] = -(y[i] / q - (1 - y[i]) / (1 - q)) / d;
     }
-    return new Tensor(out, pred.shape);
+    return options.out ?? new Tensor(out, pred.shape);
   }
 }
 
@@ -364,17 +412,17 @@ export class CrossEntropyLoss {
   }
 
   /** `-y / p / divisor` (p guarded as in forward); zero where the target is zero. */
-  backward(pred: Tensor, target: Target): Tensor {
+  backward(pred: Tensor, target: Target, options: LossBackwardOptions = {}): Tensor {
     const t = classTarget("CrossEntropyLoss", pred, target);
     const p = pred.data;
     const d = batchDivisor("CrossEntropyLoss", this.reduction, pred);
-    const out = allocate(pred.dtype, p.length);
+    const out = gradientData("CrossEntropyLoss", pred, target, options, true);
     const { index, weight } = targetEntries(pred, t);
     for (let e = 0; e < index.length; e++) {
       const k = index[e];
       out[k] = -weight[e] / guard(p[k], this.eps, this.epsMode) / d;
     }
-    return new Tensor(out, pred.shape);
+    return options.out ?? new Tensor(out, pred.shape);
   }
 }
 
@@ -390,6 +438,9 @@ function batchDivisor(op: string, reduction: Reduction, pred: Tensor): number {
  * The probabilities of the last `forward` are kept in `probs` (nnfs's `loss_activation.output`),
  * e.g. for accuracy. With `eps` the value is computed the NumPy way, `-log(guard(softmax))`;
  * without, as the exact log-softmax, which cannot overflow or take log(0).
+ *
+ * `backward(logits, target, { out })` writes the gradient into a kept tensor, as every loss here
+ * can: a full-batch loop then allocates nothing for it.
  */
 export class SoftmaxCrossEntropyLoss {
   /** `"mean"` over the batch or `"sum"`. */
@@ -468,10 +519,11 @@ export class SoftmaxCrossEntropyLoss {
   }
 
   /** `(softmax(z) - y) / divisor` (for soft targets, `softmax(z) * sum(y) - y`). */
-  backward(logits: Tensor, target: Target): Tensor {
+  backward(logits: Tensor, target: Target, options: LossBackwardOptions = {}): Tensor {
     const t = classTarget("SoftmaxCrossEntropyLoss", logits, target);
     const [n, c] = logits.shape;
-    const probs = new Tensor(allocate(logits.dtype, logits.size), logits.shape);
+    const data = gradientData("SoftmaxCrossEntropyLoss", logits, target, options, false);
+    const probs = options.out ?? new Tensor(data, logits.shape);
     this.#softmaxInto(logits, probs.data);
     const d = batchDivisor("SoftmaxCrossEntropyLoss", this.reduction, logits);
     const g = probs.data;
@@ -514,13 +566,13 @@ export class NLLLoss {
   }
 
   /** `-y / divisor`. */
-  backward(logProbs: Tensor, target: Target): Tensor {
+  backward(logProbs: Tensor, target: Target, options: LossBackwardOptions = {}): Tensor {
     const t = classTarget("NLLLoss", logProbs, target);
     const d = batchDivisor("NLLLoss", this.reduction, logProbs);
-    const out = allocate(logProbs.dtype, logProbs.size);
+    const out = gradientData("NLLLoss", logProbs, target, options, true);
     const { index, weight } = targetEntries(logProbs, t);
     for (let e = 0; e < index.length; e++) out[index[e]] = -weight[e] / d;
-    return new Tensor(out, logProbs.shape);
+    return options.out ?? new Tensor(out, logProbs.shape);
   }
 }
 
@@ -559,12 +611,12 @@ export class MSELoss {
   }
 
   /** `2 (p - y) / divisor`. */
-  backward(pred: Tensor, target: Target): Tensor {
+  backward(pred: Tensor, target: Target, options: LossBackwardOptions = {}): Tensor {
     const y = denseTarget("MSELoss", pred, target);
     const d = divisor("MSELoss", this.reduction, pred);
     const p = pred.data;
-    const out = allocate(pred.dtype, p.length);
+    const out = gradientData("MSELoss", pred, target, options, false);
     for (let i = 0; i < p.length; i++) out[i] = (2 * (p[i] - y[i])) / d;
-    return new Tensor(out, pred.shape);
+    return options.out ?? new Tensor(out, pred.shape);
   }
 }

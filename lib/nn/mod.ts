@@ -60,6 +60,7 @@ export {
   type CrossEntropyOptions,
   type ElementwiseLossOptions,
   type ElementwiseReduction,
+  type LossBackwardOptions,
   MSELoss,
   NLLLoss,
   type Reduction,

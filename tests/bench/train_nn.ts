@@ -109,6 +109,8 @@ export function fullBatchTrainerNn(
   const dense1 = net.layers[0].parameters(); // L2 5e-4 on dense1's weight and bias
   const l2 = { l2: 5e-4 };
   const dx = options.freshInputGrad ? undefined : zerosLike(x);
+  // The loss's gradient is written into a kept tensor too ({out}): 60000 x 10 each step.
+  let dlogits: Tensor | undefined;
   return {
     step(): [number, number] {
       const logits = net.forward(x);
@@ -117,7 +119,9 @@ export function fullBatchTrainerNn(
       // nnfs computes dense1's input gradient too; keep it, as the NumPy side does, written into a
       // kept tensor ({out}) as a loop that needs it every step would.
       // (`freshInputGrad`: in new memory each step, the default, to show what that costs.)
-      net.backward(loss.backward(logits, data.y), dx ? { out: dx } : {});
+      dlogits ??= zerosLike(logits);
+      const dz = loss.backward(logits, data.y, { out: dlogits });
+      net.backward(dz, dx ? { out: dx } : {});
       addRegularizationGrad(dense1, l2);
       opt.step();
       return [value, acc];
