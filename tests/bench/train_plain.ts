@@ -1,6 +1,7 @@
 /**
  * The two training workloads of the benchmark, written with `gemm` and tight typed-array loops (no
- * tensors, no per-element closures or allocations; every buffer is allocated once):
+ * tensors, no per-element closures or allocations; every buffer is allocated once, by lib/tensor's
+ * allocator, so that large ones get huge pages as NumPy's do):
  *
  * - `mlpEpoch`: one epoch of the MNIST MLP of assignment 002 (784-500-250-100-10, sigmoid, softmax
  *   cross-entropy, batch 64, plain SGD) over 60,000 shuffled samples;
@@ -14,6 +15,7 @@
  * @module
  */
 import { type FloatArray, gemm, type KernelDType } from "../../kernels/mod.ts";
+import { allocate } from "../../lib/tensor/tensor.ts";
 
 /** Synthetic inputs in [0, 1) and labels in [0, classes), from a small LCG (deterministic). */
 export function syntheticData(
@@ -21,9 +23,9 @@ export function syntheticData(
   shape: { samples: number; features: number; classes: number },
 ): { x: FloatArray; y: Int32Array } {
   const { samples, features, classes } = shape;
-  const x = dtype === "float32"
-    ? new Float32Array(samples * features)
-    : new Float64Array(samples * features);
+  // In memory from lib/tensor's allocator (huge pages for large arrays, as NumPy's arrays and the
+  // library's data loaders get), so that the data are what a loader would hand over.
+  const x = allocate(dtype, samples * features) as FloatArray;
   let s = 12345;
   for (let i = 0; i < x.length; i++) {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
@@ -37,8 +39,9 @@ export function syntheticData(
   return { x, y };
 }
 
+/** A buffer from lib/tensor's allocator (the same memory policy as the modules' buffers). */
 function alloc(dtype: KernelDType, size: number): FloatArray {
-  return dtype === "float32" ? new Float32Array(size) : new Float64Array(size);
+  return allocate(dtype, size) as FloatArray;
 }
 
 /** One dense layer with its parameters, gradients and the buffers of one batch. */
