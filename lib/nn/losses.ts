@@ -479,14 +479,20 @@ export class SoftmaxCrossEntropyLoss {
     this.#probs = probs;
     this.#remember(logits.data, probs.data);
     const p = probs.data, z = logits.data;
-    const { index, weight } = targetEntries(logits, t);
     let sum = 0;
-    for (let e = 0; e < index.length; e++) {
-      const k = index[e];
-      const logp = logSumExp
-        ? z[k] - logSumExp[Math.floor(k / c)]
-        : Math.log(guard(p[k], this.eps, this.epsMode));
-      sum += weight[e] * logp;
+    if (t.labels && logSumExp) {
+      // Class labels, exact log-softmax: one term per row (weight 1), in row order as below.
+      const labels = t.labels;
+      for (let i = 0; i < n; i++) sum += 1 * (z[i * c + labels[i]] - logSumExp[i]);
+    } else {
+      const { index, weight } = targetEntries(logits, t);
+      for (let e = 0; e < index.length; e++) {
+        const k = index[e];
+        const logp = logSumExp
+          ? z[k] - logSumExp[Math.floor(k / c)]
+          : Math.log(guard(p[k], this.eps, this.epsMode));
+        sum += weight[e] * logp;
+      }
     }
     const d = batchDivisor("SoftmaxCrossEntropyLoss", this.reduction, logits);
     return finite(

@@ -49,6 +49,7 @@ export function softmaxInto(
   inner: number,
   logSumExp?: { [i: number]: number },
 ): void {
+  if (inner === 1) return softmaxRowsInto(x, y, outer, n, logSumExp);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * n * inner + i;
@@ -63,6 +64,29 @@ export function softmaxInto(
       for (let j = 0; j < n; j++) y[base + j * inner] /= sum;
       if (logSumExp) logSumExp[o * inner + i] = max + Math.log(sum);
     }
+  }
+}
+
+/** {@link softmaxInto} over contiguous rows (the last axis): the same arithmetic, plainer indexing. */
+function softmaxRowsInto(
+  x: ArrayLike<number>,
+  y: { [i: number]: number },
+  rows: number,
+  n: number,
+  logSumExp?: { [i: number]: number },
+): void {
+  for (let r = 0, base = 0; r < rows; r++, base += n) {
+    const end = base + n;
+    let max = -Infinity;
+    for (let j = base; j < end; j++) if (x[j] > max) max = x[j];
+    let sum = 0;
+    for (let j = base; j < end; j++) {
+      const e = Math.exp(x[j] - max);
+      y[j] = e;
+      sum += e;
+    }
+    for (let j = base; j < end; j++) y[j] /= sum;
+    if (logSumExp) logSumExp[r] = max + Math.log(sum);
   }
 }
 
