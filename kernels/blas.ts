@@ -77,6 +77,19 @@ function blasSymbols(naming: Naming, int: "i32" | "i64") {
   return {
     sgemm: gemmSymbol(`${prefix}cblas_sgemm${suffix}`, "f32", int),
     dgemm: gemmSymbol(`${prefix}cblas_dgemm${suffix}`, "f64", int),
+    // OpenBLAS's thread count (an int in every build); absent from other CBLAS libraries.
+    setThreads: {
+      name: `${prefix}openblas_set_num_threads${suffix}`,
+      parameters: ["i32"],
+      result: "void",
+      optional: true,
+    },
+    getThreads: {
+      name: `${prefix}openblas_get_num_threads${suffix}`,
+      parameters: [],
+      result: "i32",
+      optional: true,
+    },
   } as const;
 }
 
@@ -255,6 +268,13 @@ export interface BlasBackend extends Backend {
   readonly integerBits: 32 | 64;
   /** OpenBLAS's build description (version, kernels, threads), or null for another CBLAS. */
   readonly config: string | null;
+  /** The number of threads OpenBLAS uses, or null when the library does not say (not OpenBLAS). */
+  threads(): number | null;
+  /**
+   * Sets OpenBLAS's thread count (see {@link setBlasThreads}).
+   * @throws Error when the library is not OpenBLAS; RangeError for a count that is not an integer >= 1.
+   */
+  setThreads(count: number): void;
 }
 
 /** Loads the native BLAS and returns the `blas` backend; throws with the reason when none loads. */
@@ -271,6 +291,19 @@ export function createBlasBackend(): BlasBackend {
     path,
     integerBits: int === "i64" ? 64 : 32,
     config,
+    threads: () => lib.symbols.getThreads?.() ?? null,
+    setThreads(count: number) {
+      if (!Number.isInteger(count) || count < 1) {
+        throw new RangeError(`setBlasThreads: expected an integer >= 1, got ${count}`);
+      }
+      if (!lib.symbols.setThreads) {
+        throw new Error(
+          `setBlasThreads: ${path} is not OpenBLAS (no openblas_set_num_threads); set the thread ` +
+            `count the way that library documents`,
+        );
+      }
+      lib.symbols.setThreads(count);
+    },
     supports: () => true,
     gemm: (call: GemmCall) => blasGemm(lib, call),
   };

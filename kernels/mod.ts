@@ -62,6 +62,7 @@ export {
 } from "./calibrate.ts";
 export type { BlasBackend } from "./blas.ts";
 export { BLAS_ENV_VAR, blasCandidates, createBlasBackend } from "./blas.ts";
+export { blasThreads, setBlasThreads } from "./blas_threads.ts";
 export type { OrtNodeOptions } from "./ort_node.ts";
 export { createOrtNodeBackend } from "./ort_node.ts";
 export type { BridgeBackend, OrtBridgeOptions } from "./ort_bridge.ts";

@@ -9,6 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { blasThreads, jsBackend, setBlasThreads, tryBackend } from "../kernels/mod.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
@@ -139,4 +140,28 @@ Deno.test("blas: the default library reports its integer width and build", async
   const r = await probe("");
   // DENO_BLAS_PATH="" means unset: the default search (Debian's libopenblas0 on these machines).
   assertAgrees(r, 32);
+});
+
+Deno.test("setBlasThreads sets OpenBLAS's thread count, checks it, and products stay right", () => {
+  const before = blasThreads();
+  assert.ok(before !== null && before >= 1, `OpenBLAS reports ${before} threads`);
+  try {
+    assert.equal(setBlasThreads(1), before);
+    assert.equal(blasThreads(), 1);
+    const m = 70, n = 33, k = 129;
+    const a = Float64Array.from({ length: m * k }, (_, i) => Math.sin(i));
+    const b = Float64Array.from({ length: k * n }, (_, i) => Math.cos(i));
+    const c1 = new Float64Array(m * n), c2 = new Float64Array(m * n);
+    const call = { transA: false, transB: false, m, n, k, alpha: 1, a, b, beta: 0 };
+    tryBackend("blas")!.gemm({ ...call, c: c1 });
+    jsBackend.gemm({ ...call, c: c2 });
+    for (let i = 0; i < c1.length; i++) assert.ok(Math.abs(c1[i] - c2[i]) < 1e-12);
+    for (const bad of [0, -1, 1.5, NaN]) {
+      assert.throws(() => setBlasThreads(bad), /setBlasThreads: expected an integer >= 1, got/);
+    }
+    assert.equal(blasThreads(), 1, "a refused count changes nothing");
+  } finally {
+    setBlasThreads(before!);
+  }
+  assert.equal(blasThreads(), before);
 });
