@@ -414,3 +414,61 @@ Deno.test("loss.backward({out}) writes the gradient into a kept tensor: same bit
     }
   }
 });
+
+Deno.test("maximum(x, 0) and maximum(0, x) on the bits: the general loop's results, NaN and ±0 included", () => {
+  const special = [
+    NaN,
+    -NaN,
+    Infinity,
+    -Infinity,
+    0,
+    -0,
+    5e-324,
+    -5e-324,
+    1e-45,
+    -1e-45,
+    1.7e308,
+    -1.7e308,
+    3.4e38,
+    -3.4e38,
+    1,
+    -1,
+    0.5,
+    -0.5,
+  ];
+  const rng = defaultRng(3);
+  for (const dtype of ["float32", "float64"] as const) {
+    const n = 4099; // odd, past the specials
+    const x = new Tensor(allocate(dtype, n), [n]);
+    for (let i = 0; i < n; i++) x.data[i] = i < special.length ? special[i] : rng.random() * 2 - 1;
+    // A NaN with its sign bit set (the default NaN of x86 arithmetic) and one with a payload.
+    const words = new Int32Array(x.data.buffer, x.data.byteOffset, x.data.byteLength / 4);
+    if (dtype === "float32") (words[0] = 0xffc00000 | 0), (words[1] = 0x7f800001);
+    else (words[1] = 0xfff80000 | 0), (words[3] = 0x7ff00000), (words[2] = 1);
+    for (const zeroFirst of [false, true]) {
+      const want = allocate(dtype, n);
+      for (let i = 0; i < n; i++) {
+        const [u, v] = zeroFirst ? [0, x.data[i]] : [x.data[i], 0];
+        want[i] = u > v || u !== u ? u : v;
+      }
+      const call = (o?: Tensor) =>
+        zeroFirst ? maximum(0, x, o ? { out: o } : {}) : maximum(x, 0, o ? { out: o } : {});
+      const fresh = call();
+      const out = x.clone();
+      out.data.fill(7);
+      assert.equal(call(out), out);
+      const inPlace = x.clone();
+      if (zeroFirst) maximum(0, inPlace, { out: inPlace });
+      else maximum(inPlace, 0, { out: inPlace });
+      for (const [what, got] of [["fresh", fresh], ["out", out], ["in place", inPlace]] as const) {
+        for (let i = 0; i < n; i++) {
+          assert.ok(
+            Object.is(got.data[i], want[i]),
+            `${dtype} maximum(${zeroFirst ? "0, x" : "x, 0"}) ${what} [${i}]: x=${x.data[i]}, ` +
+              `got ${got.data[i]}, want ${want[i]}`,
+          );
+        }
+      }
+    }
+  }
+});

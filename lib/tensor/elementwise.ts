@@ -244,12 +244,79 @@ export function pow(a: Operand, b: Operand, options: OutOptions = {}): Tensor {
 
 /** Element-wise maximum, NaN-propagating like `np.maximum`. */
 export function maximum(a: Operand, b: Operand, options: OutOptions = {}): Tensor {
+  const relu = reluOf(a, b, options);
+  if (relu) return relu;
   return binary("maximum", a, b, (out, o, x, ix, sx, y, iy, sy, n) => {
     for (let i = 0; i < n; i++, ix += sx, iy += sy) {
       const u = x[ix], v = y[iy];
       out[o + i] = u > v || u !== u ? u : v;
     }
   }, options);
+}
+
+/** Whether this machine stores numbers little-endian (every platform Deno runs on, in practice). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * `maximum(x, 0)` and `maximum(0, x)` (a ReLU) on the bits, without a branch: a pre-activation's
+ * signs are random, and the comparison's branch, mispredicted half the time, made a 60000 x 128
+ * maximum take 44 ms instead of 5. Each 32-bit word (the high word of a float64) is kept or zeroed
+ * with a mask built from its sign, a NaN test and, for `maximum(0, x)`, a -0 test, so the result has
+ * exactly the bits of the general loop, `u > v || u !== u ? u : v`:
+ *
+ * - `maximum(x, 0)`: x when x > 0 or NaN, else +0 (-0 and -Infinity give +0);
+ * - `maximum(0, x)`: x when x >= 0 (so -0 stays -0) or NaN, else +0.
+ *
+ * Null when the operands are not a tensor and the number +0 (then the general loop runs).
+ */
+function reluOf(a: Operand, b: Operand, options: OutOptions): Tensor | null {
+  const zeroFirst = a === 0 && Object.is(a, 0) && b instanceof Tensor;
+  const zeroSecond = b === 0 && Object.is(b, 0) && a instanceof Tensor;
+  if (!LITTLE_ENDIAN || !(zeroFirst || zeroSecond)) return null;
+  const x = (zeroFirst ? b : a) as Tensor;
+  const out = options.out
+    ? outData("maximum", options.out, x.shape, x.dtype)
+    : allocate(x.dtype, x.size);
+  if (out !== x.data && out.buffer === x.data.buffer) return null; // partial overlap: the loop
+  const src = new Int32Array(x.data.buffer, x.data.byteOffset, x.data.byteLength / 4);
+  const dst = new Int32Array(out.buffer, out.byteOffset, out.byteLength / 4);
+  if (x.dtype === "float32") reluBits32(src, dst, zeroFirst);
+  else reluBits64(src, dst, zeroFirst);
+  return options.out ?? new Tensor(out, x.shape);
+}
+
+/**
+ * float32 words: keep where the sign is clear, or the value is NaN, or (keepNegZero) it is -0.
+ * `(0x7f800000 - (w & 0x7fffffff)) >> 31` is -1 exactly for a NaN (a magnitude above infinity's);
+ * `~(z | -z) >> 31` is -1 exactly for z = 0.
+ */
+function reluBits32(src: Int32Array, dst: Int32Array, keepNegZero: boolean): void {
+  const negZero = keepNegZero ? -1 : 0;
+  for (let i = 0; i < src.length; i++) {
+    const w = src[i];
+    const nan = (0x7f800000 - (w & 0x7fffffff)) >> 31;
+    const z = w ^ 0x80000000; // 0 exactly for -0
+    const isNegZero = (~(z | -z) >> 31) & negZero;
+    dst[i] = w & (~(w >> 31) | nan | isNegZero);
+  }
+}
+
+/**
+ * float64 as (low, high) word pairs: the sign is the high word's; a NaN has an exponent of all ones
+ * and a non-zero mantissa, which spans both words; -0 is (0, 0x80000000).
+ */
+function reluBits64(src: Int32Array, dst: Int32Array, keepNegZero: boolean): void {
+  const negZero = keepNegZero ? -1 : 0;
+  for (let i = 0; i < src.length; i += 2) {
+    const lo = src[i], hi = src[i + 1];
+    const loNonZero = (lo | -lo) >>> 31; // 1 when the low word is not 0
+    const nan = ((0x7ff00000 - (hi & 0x7fffffff)) - loNonZero) >> 31;
+    const z = (hi ^ 0x80000000) | lo;
+    const isNegZero = (~(z | -z) >> 31) & negZero;
+    const keep = ~(hi >> 31) | nan | isNegZero;
+    dst[i] = lo & keep;
+    dst[i + 1] = hi & keep;
+  }
 }
 
 /** Element-wise minimum, NaN-propagating like `np.minimum`. */
