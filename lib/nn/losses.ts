@@ -20,6 +20,7 @@
  */
 import { allocate, shapeStr, Tensor, type TensorData } from "../tensor/tensor.ts";
 import { softmaxInto } from "../tensor/softmax.ts";
+import { overlaps } from "../tensor/linalg.ts";
 
 /** A target: a tensor (dense, or a vector of labels), or integer class labels. */
 export type Target = Tensor | ArrayLike<number>;
@@ -60,11 +61,11 @@ function gradientData(
       } and dtype ${pred.dtype}`,
     );
   }
-  const targetData = target instanceof Tensor ? target.data : null;
-  if (out.data.buffer === pred.data.buffer || out.data.buffer === targetData?.buffer) {
+  const onPred = overlaps(out.data, pred.data);
+  if (onPred || (target instanceof Tensor && overlaps(out.data, target.data))) {
     throw new RangeError(
       `${op}.backward: out shares memory with the ${
-        out.data.buffer === pred.data.buffer ? "prediction" : "target"
+        onPred ? "prediction" : "target"
       }; pass a tensor of its own`,
     );
   }

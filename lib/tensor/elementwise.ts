@@ -17,7 +17,7 @@ import {
   Tensor,
   type TensorData,
 } from "./tensor.ts";
-import { addRowInPlace, addsRowNatively } from "./linalg.ts";
+import { addRowInPlace, addsRowNatively, overlaps } from "./linalg.ts";
 
 /** A tensor or a plain number (a 0-d operand that takes the other operand's dtype). */
 export type Operand = Tensor | number;
@@ -204,12 +204,10 @@ function addRow(x: Operand, y: Operand, options: OutOptions): Tensor | null {
   const out = options.out
     ? outData("add", options.out, x.shape, x.dtype)
     : allocate(x.dtype, x.size);
-  // The row must not be overwritten before it is read; an out that is `x` itself needs no copy.
-  if (out.buffer === y.data.buffer) return null;
-  if (out !== x.data) {
-    if (out.buffer === x.data.buffer) return null; // a partial overlap: leave it to the loop
-    out.set(x.data);
-  }
+  // The row must not be overwritten before it is read; an out that is `x` itself needs no copy,
+  // one that overlaps `x` elsewhere is left to the loop.
+  if (overlaps(out, y.data) || (out !== x.data && overlaps(out, x.data))) return null;
+  if (out !== x.data) out.set(x.data);
   addRowInPlace(out, y.data, rows);
   return options.out ?? new Tensor(out, x.shape);
 }
@@ -260,9 +258,10 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /**
  * `maximum(x, 0)` and `maximum(0, x)` (a ReLU) on the bits, without a branch: a pre-activation's
  * signs are random, and the comparison's branch, mispredicted half the time, made a 60000 x 128
- * maximum take 44-54 ms instead of 7 (float32) or 12 (float64). Each 32-bit word (the high word of a float64) is kept or zeroed
- * with a mask built from its sign, a NaN test and, for `maximum(0, x)`, a -0 test, so the result has
- * exactly the bits of the general loop, `u > v || u !== u ? u : v`:
+ * maximum take 44-54 ms instead of 7 (float32) or 12 (float64). Each 32-bit word (the high word of
+ * a float64) is kept or zeroed with a mask built from its sign, a NaN test and, for
+ * `maximum(0, x)`, a -0 test, so the result has exactly the bits of the general loop,
+ * `u > v || u !== u ? u : v`:
  *
  * - `maximum(x, 0)`: x when x > 0 or NaN, else +0 (-0 and -Infinity give +0);
  * - `maximum(0, x)`: x when x >= 0 (so -0 stays -0) or NaN, else +0.
@@ -270,14 +269,14 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * Null when the operands are not a tensor and the number +0 (then the general loop runs).
  */
 function reluOf(a: Operand, b: Operand, options: OutOptions): Tensor | null {
-  const zeroFirst = a === 0 && Object.is(a, 0) && b instanceof Tensor;
-  const zeroSecond = b === 0 && Object.is(b, 0) && a instanceof Tensor;
+  const zeroFirst = Object.is(a, 0) && b instanceof Tensor; // +0 exactly, not -0
+  const zeroSecond = Object.is(b, 0) && a instanceof Tensor;
   if (!LITTLE_ENDIAN || !(zeroFirst || zeroSecond)) return null;
   const x = (zeroFirst ? b : a) as Tensor;
   const out = options.out
     ? outData("maximum", options.out, x.shape, x.dtype)
     : allocate(x.dtype, x.size);
-  if (out !== x.data && out.buffer === x.data.buffer) return null; // partial overlap: the loop
+  if (out !== x.data && overlaps(out, x.data)) return null; // a partial overlap: the loop
   const src = new Int32Array(x.data.buffer, x.data.byteOffset, x.data.byteLength / 4);
   const dst = new Int32Array(out.buffer, out.byteOffset, out.byteLength / 4);
   if (x.dtype === "float32") reluBits32(src, dst, zeroFirst);
@@ -286,8 +285,8 @@ function reluOf(a: Operand, b: Operand, options: OutOptions): Tensor | null {
 }
 
 /**
- * float32 words: keep where the sign is clear or the value is NaN, and (keepNegZero) where it is -0.
- * `(0x7f800000 - (w & 0x7fffffff)) >> 31` is -1 exactly for a NaN (a magnitude above infinity's);
+ * float32 words: keep where the sign is clear or the value is NaN, and (keepNegZero) where it
+ * is -0. `(0x7f800000 - (w & 0x7fffffff)) >> 31` is -1 exactly for a NaN (a magnitude above infinity's);
  * `~(z | -z) >> 31` is -1 exactly for z = 0. Two loops, so that `maximum(x, 0)` does no -0 test.
  */
 function reluBits32(src: Int32Array, dst: Int32Array, keepNegZero: boolean): void {

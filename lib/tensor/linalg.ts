@@ -84,7 +84,7 @@ function checkOut(out: Tensor, shape: number[], dtype: string, a: Tensor, b: Ten
 }
 
 /** Whether two typed arrays view overlapping bytes of one buffer. */
-function overlaps(x: ArrayBufferView, y: ArrayBufferView): boolean {
+export function overlaps(x: ArrayBufferView, y: ArrayBufferView): boolean {
   if (x.buffer !== y.buffer) return false;
   return x.byteOffset < y.byteOffset + y.byteLength && y.byteOffset < x.byteOffset + x.byteLength;
 }
