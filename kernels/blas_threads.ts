@@ -5,7 +5,7 @@
  * @module
  */
 import type { BlasBackend } from "./blas.ts";
-import { listBackends, tryBackend } from "./registry.ts";
+import { tryBackend, unavailableReason } from "./registry.ts";
 
 /**
  * Sets the number of threads the `blas` backend's OpenBLAS uses for the following products (the
@@ -47,9 +47,7 @@ function blasForThreads(): BlasBackend {
   const blas = tryBackend("blas") as BlasBackend | undefined;
   if (!blas) {
     throw new Error(
-      `setBlasThreads: the blas backend is unavailable (${
-        listBackends().find((b) => b.name === "blas")?.reason ?? "not registered"
-      })`,
+      `setBlasThreads: the blas backend is unavailable (${unavailableReason("blas")})`,
     );
   }
   return blas;

@@ -72,6 +72,13 @@ export function tryBackend(name: string): Backend | undefined {
   return entry ? load(entry) : undefined;
 }
 
+/** Why the backend of that name is unavailable (loading only that one); undefined when it loads. */
+export function unavailableReason(name: string): string | undefined {
+  const entry = entries.get(name);
+  if (!entry) return `unknown backend "${name}"`;
+  return load(entry) ? undefined : entry.reason;
+}
+
 /** The table `auto` routes by: on first use, this machine's (cached or measured now). */
 function autoTable(): CalibrationTable {
   if (!calibrationSettled) {

@@ -165,3 +165,28 @@ Deno.test("setBlasThreads sets OpenBLAS's thread count, checks it, and products 
   }
   assert.equal(blasThreads(), before);
 });
+
+Deno.test("setBlasThreads without a loadable BLAS says why, naming the library", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "blas-abi-" });
+  try {
+    const file = join(dir, "threads.ts");
+    await Deno.writeTextFile(
+      file,
+      `import { setBlasThreads } from "${new URL("../kernels/mod.ts", import.meta.url).href}";
+      try { setBlasThreads(1); } catch (e) { console.log((e as Error).message); }`,
+    );
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--quiet", "--config", join(ROOT, "deno.json"), file],
+      env: { DENO_BLAS_PATH: join(dir, "missing.so") },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout);
+    assert.match(
+      text,
+      /^setBlasThreads: the blas backend is unavailable \(no CBLAS library loaded \(.*missing\.so: /m,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
