@@ -120,8 +120,17 @@ export function addsRowNatively(
   row: Float32Array | Float64Array,
   rows: number,
 ): boolean {
-  return rows * row.length >= NATIVE_ROW_ADD_MIN && y.constructor === row.constructor &&
-    !hasNegativeZero(row) && nativeBlas() !== null;
+  return rowAdder(y, row, rows) !== null;
+}
+
+/** The BLAS that {@link addRowInPlace} hands this sum to, or null for the loop. */
+function rowAdder(
+  y: Float32Array | Float64Array,
+  row: Float32Array | Float64Array,
+  rows: number,
+): Backend | null {
+  if (rows * row.length < NATIVE_ROW_ADD_MIN || y.constructor !== row.constructor) return null;
+  return hasNegativeZero(row) ? null : nativeBlas();
 }
 
 /**
@@ -140,9 +149,10 @@ export function addRowInPlace(
   rows: number,
 ): void {
   const n = row.length;
-  if (addsRowNatively(y, row, rows)) {
+  const blas = rowAdder(y, row, rows);
+  if (blas) {
     const a = ones(y, rows);
-    nativeBlas()!.gemm({
+    blas.gemm({
       transA: false,
       transB: false,
       m: rows,
