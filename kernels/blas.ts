@@ -217,10 +217,15 @@ function blasGemm(lib: BlasLibrary, call: GemmCall): void {
   const ldb = transB ? k : n;
   const ta = transA ? TRANS : NO_TRANS;
   const tb = transB ? TRANS : NO_TRANS;
+  // OpenBLAS clears C for beta = 0 and then adds the product to it; a C known to be zero can take
+  // the product directly (beta = 1): the same additions onto +0, without the clearing pass. Only
+  // for alpha = 1: its small-matrix kernels store alpha * sum for beta = 0, and with a negative
+  // alpha that can be -0 where adding it to +0 gives +0.
+  const betaUsed = beta === 0 && alpha === 1 && call.cZeroed === true ? 1 : beta;
   if (dtypeOf(c) === "float32") {
-    lib.symbols.sgemm(ROW_MAJOR, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, n);
+    lib.symbols.sgemm(ROW_MAJOR, ta, tb, m, n, k, alpha, a, lda, b, ldb, betaUsed, c, n);
   } else {
-    lib.symbols.dgemm(ROW_MAJOR, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, n);
+    lib.symbols.dgemm(ROW_MAJOR, ta, tb, m, n, k, alpha, a, lda, b, ldb, betaUsed, c, n);
   }
 }
 

@@ -143,7 +143,7 @@ function microKernel(
 export function jsGemm(call: GemmCall): void {
   validateGemm(call);
   const { transA, transB, m, n, k, alpha, a, b, beta, c } = call;
-  scaleC(c, m * n, beta);
+  if (!(beta === 0 && call.cZeroed === true)) scaleC(c, m * n, beta); // else C is +0 already
   if (m === 0 || n === 0 || k === 0 || alpha === 0) return;
   const nPanels = Math.ceil(n / NR) * NR;
   if (packB.length < KC * nPanels) packB = new Float64Array(KC * nPanels);

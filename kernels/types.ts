@@ -36,6 +36,13 @@ export interface GemmCall {
   beta: number;
   /** Output, `m*n` elements, same element type as `a` and `b`. */
   c: FloatArray;
+  /**
+   * The caller promises that `C` holds +0 in every element (a freshly allocated array). With
+   * `beta = 0`, a backend whose product is added into `C` may then skip clearing it (BLAS clears
+   * `C` in a pass of its own before the product) where that gives the same bits: one pass over
+   * `C` fewer (`blas` does so when alpha is 1, `js` always).
+   */
+  cZeroed?: boolean;
 }
 
 /** A compute backend. */

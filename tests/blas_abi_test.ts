@@ -61,17 +61,43 @@ for (const make of [Float32Array, Float64Array]) {
     }
   }
   console.log(make.name, worst);
+  // A fresh (all +0) C given with cZeroed must get the bits of beta = 0 over any old contents:
+  // small shapes (OpenBLAS's small-matrix kernels), rank 1, and operands with ±0, ±Inf and NaN.
+  let differing = 0;
+  const special = [0, -0, Infinity, -Infinity, NaN];
+  const value = (i: number) => (i % 17 === 3 ? special[i % special.length] : rand());
+  for (const [m, n, k] of [[2, 2, 2], [4, 8, 16], [16, 16, 16], [64, 128, 1], [33, 29, 65], [100, 64, 784]]) {
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        for (const specials of [false, true]) {
+          const a = make.from({ length: m * k }, (_, i) => (specials ? value(i) : rand()));
+          const b = make.from({ length: k * n }, (_, i) => (specials ? value(i + 5) : rand()));
+          const call = { transA, transB, m, n, k, alpha: 1, a, b, beta: 0 };
+          const old = new make(m * n).fill(NaN), fresh = new make(m * n);
+          blas.gemm({ ...call, c: old });
+          blas.gemm({ ...call, c: fresh, cZeroed: true });
+          for (let i = 0; i < old.length; i++) if (!Object.is(old[i], fresh[i])) differing++;
+        }
+      }
+    }
+  }
+  console.log("zeroed", make.name, differing);
 }
 `;
 
-async function probe(library: string): Promise<{ code: number; out: string }> {
+/**
+ * Runs the probe with `DENO_BLAS_PATH=library`; `unpinned` also removes `OPENBLAS_CORETYPE` and
+ * `OPENBLAS_L2_SIZE` (which these machines set), so OpenBLAS picks its kernels for this CPU.
+ */
+async function probe(library: string, unpinned = false): Promise<{ code: number; out: string }> {
   const dir = await Deno.makeTempDir({ prefix: "blas-abi-" });
   try {
     const file = join(dir, "probe.ts");
     await Deno.writeTextFile(file, PROBE.replaceAll("$ROOT/", new URL("..", import.meta.url).href));
     const out = await new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", "--quiet", "--config", join(ROOT, "deno.json"), file],
-      env: { DENO_BLAS_PATH: library },
+      env: { ...environment(unpinned), DENO_BLAS_PATH: library },
+      clearEnv: true,
       stdout: "piped",
       stderr: "piped",
     }).output();
@@ -82,6 +108,13 @@ async function probe(library: string): Promise<{ code: number; out: string }> {
   }
 }
 
+/** This process's environment, without OpenBLAS's kernel pinning when `unpinned`. */
+function environment(unpinned: boolean): Record<string, string> {
+  const env = Deno.env.toObject();
+  if (unpinned) { for (const key of ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"]) delete env[key]; }
+  return env;
+}
+
 /** The probe's output: integer width and the worst relative difference to `js` per dtype. */
 function assertAgrees(r: { code: number; out: string }, bits: number): void {
   assert.equal(r.code, 0, r.out);
@@ -89,6 +122,7 @@ function assertAgrees(r: { code: number; out: string }, bits: number): void {
   for (const [name, tol] of [["Float32Array", 1e-5], ["Float64Array", 1e-13]] as const) {
     const worst = Number(r.out.match(new RegExp(`^${name} (\\S+)$`, "m"))?.[1]);
     assert.ok(worst <= tol, `${name}: blas differs from js by ${worst} (> ${tol})\n${r.out}`);
+    assert.match(r.out, new RegExp(`^zeroed ${name} 0$`, "m"), `cZeroed changed bits\n${r.out}`);
   }
 }
 
@@ -140,6 +174,8 @@ Deno.test("blas: the default library reports its integer width and build", async
   const r = await probe("");
   // DENO_BLAS_PATH="" means unset: the default search (Debian's libopenblas0 on these machines).
   assertAgrees(r, 32);
+  // The kernels OpenBLAS picks for this CPU when not pinned (a user's machine).
+  assertAgrees(await probe("", true), 32);
 });
 
 Deno.test("setBlasThreads sets OpenBLAS's thread count, checks it, and products stay right", () => {

@@ -14,6 +14,7 @@ import {
   maximum,
   mul,
   softmax,
+  sum,
   Tensor,
   tensor,
   zerosLike,
@@ -467,6 +468,66 @@ Deno.test("maximum(x, 0) and maximum(0, x) on the bits: the general loop's resul
             `${dtype} maximum(${zeroFirst ? "0, x" : "x, 0"}) ${what} [${i}]: x=${x.data[i]}, ` +
               `got ${got.data[i]}, want ${want[i]}`,
           );
+        }
+      }
+    }
+  }
+});
+
+Deno.test("column sums (sum over a non-last axis, Linear's bias gradient) have the plain loop's bits", () => {
+  const rng = defaultRng(11);
+  const special = [0, -0, Infinity, -Infinity, NaN, 1e308, -1e308, 5e-324];
+  for (const dtype of ["float32", "float64"] as const) {
+    // Row counts around the 256-row blocks, widths around the 4-column groups.
+    for (const [rows, n] of [[0, 3], [1, 1], [1, 9], [255, 4], [256, 5], [257, 7], [513, 130]]) {
+      const x = new Tensor(allocate(dtype, rows * n), [rows, n]);
+      for (let i = 0; i < x.size; i++) {
+        x.data[i] = i % 29 === 5
+          ? special[i % special.length]
+          : (rng.random() - 0.5) * 10 ** (i % 7);
+      }
+      const want = new Float64Array(n);
+      for (let r = 0; r < rows; r++) for (let j = 0; j < n; j++) want[j] += x.data[r * n + j];
+      const got = sum(x, { axis: 0 });
+      const rounded = allocate(dtype, n);
+      rounded.set(want);
+      for (let j = 0; j < n; j++) {
+        assert.ok(Object.is(got.data[j], rounded[j]), `${dtype} [${rows},${n}] column ${j}`);
+      }
+      // The same matrix as the middle axis of a 3-D tensor: [2, rows, n] summed over axis 1.
+      const twice = new Tensor(allocate(dtype, 2 * rows * n), [2, rows, n]);
+      twice.data.set(x.data), twice.data.set(x.data, rows * n);
+      const middle = sum(twice, { axis: 1 });
+      for (let j = 0; j < 2 * n; j++) {
+        assert.ok(Object.is(middle.data[j], rounded[j % n]), `${dtype} [2,${rows},${n}] axis 1`);
+      }
+      if (rows === 0) continue;
+      // Linear.backward's bias gradient is the column sums of dy.
+      const layer = new Linear(3, n, { dtype });
+      layer.forward(filled([rows, 3], 2, dtype));
+      layer.backward(x);
+      for (let j = 0; j < n; j++) {
+        assert.ok(
+          Object.is(layer.gradBias!.data[j], rounded[j]),
+          `${dtype} gradBias [${rows},${n}]`,
+        );
+      }
+    }
+  }
+});
+
+Deno.test("gemm with cZeroed on a fresh C gives the bits of beta = 0 (js and the selected backend)", () => {
+  for (const dtype of ["float32", "float64"] as const) {
+    for (const [m, n, k] of [[1, 1, 1], [3, 5, 7], [65, 33, 129], [64, 128, 1]]) {
+      const a = filled([m, k], 4, dtype), b = filled([k, n], 5, dtype);
+      a.data[0] = -0, b.data[1 % b.size] = NaN;
+      for (const backend of [tryBackend("js")!, getBackend()]) {
+        const call = { transA: false, transB: false, m, n, k, alpha: 1, a: a.data, b: b.data };
+        const old = allocate(dtype, m * n).fill(NaN), fresh = allocate(dtype, m * n);
+        backend.gemm({ ...call, beta: 0, c: old });
+        backend.gemm({ ...call, beta: 0, c: fresh, cZeroed: true });
+        for (let i = 0; i < m * n; i++) {
+          assert.ok(Object.is(old[i], fresh[i]), `${backend.name} ${dtype} ${m}x${n}x${k} [${i}]`);
         }
       }
     }

@@ -16,6 +16,7 @@
  */
 import { defaultRng } from "../random/mod.ts";
 import { addRowInPlace, matmul } from "../tensor/linalg.ts";
+import { addColumnSums } from "../tensor/typed_loops.ts";
 import { allocate, type DType, shapeStr, Tensor } from "../tensor/tensor.ts";
 import { type InitRng, type InitScheme, initWeights } from "./init.ts";
 import {
@@ -230,17 +231,11 @@ function columnSums(
 ): void {
   if (out instanceof Float64Array) {
     out.fill(0);
-    for (let r = 0; r < rows; r++) {
-      const o = r * n;
-      for (let j = 0; j < n; j++) out[j] += g[o + j];
-    }
+    addColumnSums(g, 0, rows, n, out);
     return;
   }
   // float32 parameters: accumulate in double, round once.
   const acc = new Float64Array(n);
-  for (let r = 0; r < rows; r++) {
-    const o = r * n;
-    for (let j = 0; j < n; j++) acc[j] += g[o + j];
-  }
+  addColumnSums(g, 0, rows, n, acc);
   out.set(acc);
 }

@@ -64,7 +64,8 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const shape = vector ? [m] : [m, n];
   if (out) checkOut(out, shape, dtype, ad, bd);
   const c = out ? out.data : allocate(dtype, m * n);
-  gemm({ transA, transB, m, n, k, alpha: 1, a: ad.data, b: bd.data, beta: 0, c });
+  // A new array is +0 throughout, so the backend need not clear it first (`cZeroed`).
+  gemm({ transA, transB, m, n, k, alpha: 1, a: ad.data, b: bd.data, beta: 0, c, cZeroed: !out });
   return out ?? new Tensor(c, shape);
 }
 

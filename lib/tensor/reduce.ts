@@ -7,6 +7,7 @@
  * @module
  */
 import { allocate, normalizeAxis, shapeSize, shapeStr, Tensor, type TensorData } from "./tensor.ts";
+import { addColumnSums } from "./typed_loops.ts";
 
 /** Options of the reductions. */
 export interface ReduceOptions {
@@ -94,19 +95,13 @@ function contiguousSum(x: ArrayLike<number>, lo: number, n: number): number {
  * Sums into `out[o*inner + i]` over the reduced axis. A contiguous axis (inner = 1) is summed pairwise
  * as NumPy does; other axes are accumulated slice by slice in order, as NumPy does too.
  */
-function sumInto(x: TensorData, p: Plan, out: TensorData | Float64Array): void {
+function sumInto(x: TensorData, p: Plan, out: Float64Array): void {
   const { outer, n, inner } = p;
   if (inner === 1) {
     for (let o = 0; o < outer; o++) out[o] = contiguousSum(x, o * n, n);
     return;
   }
-  for (let o = 0; o < outer; o++) {
-    const base = o * n * inner;
-    for (let j = 0; j < n; j++) {
-      const row = base + j * inner;
-      for (let i = 0; i < inner; i++) out[o * inner + i] += x[row + i];
-    }
-  }
+  for (let o = 0; o < outer; o++) addColumnSums(x, o * n * inner, n, inner, out, o * inner);
 }
 
 /** Sum along `axis`, like `np.sum(x, axis, keepdims)`; a number when no axis is given. */
