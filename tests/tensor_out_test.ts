@@ -351,6 +351,9 @@ Deno.test("a bias added through the native BLAS (rank-1 gemm) has the bits of th
     const y = z.data.slice();
     addRowInPlace(y, b.data, rows);
     same(y, loop(b), "row with -0");
+    same(add(z, b).data, y, "add, row with -0");
+    const small = new Tensor(z.data.subarray(0, 3 * n), [3, n]);
+    same(add(small, b).data, y.subarray(0, 3 * n), "add, 3 rows");
     // Without it, the BLAS path runs (where BLAS loads) with the loop's bits on every other value.
     for (let j = 0; j < n; j++) if (Object.is(b.data[j], -0)) b.data[j] = 0;
     assert.equal(addsRowNatively(z.data, b.data, rows), native);

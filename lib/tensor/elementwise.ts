@@ -18,6 +18,7 @@ import {
   type TensorData,
 } from "./tensor.ts";
 import { addRowInPlace, addsRowNatively, overlaps } from "./linalg.ts";
+import { addRowInto } from "./typed_loops.ts";
 
 /** A tensor or a plain number (a 0-d operand that takes the other operand's dtype). */
 export type Operand = Tensor | number;
@@ -191,24 +192,27 @@ export function add(a: Operand, b: Operand, options: OutOptions = {}): Tensor {
 }
 
 /**
- * `matrix + row` (a [..., n] tensor plus a [n] vector of the same dtype, `x @ w + b`) through the
- * native BLAS when {@link addsRowNatively} says so: `a` copied into the result (a memcpy), then a
- * rank-1 update adds the row with the loop's bits. Null when the general loop is to be used.
+ * `matrix + row` (a [..., n] tensor plus a [n] vector of the same dtype, `x @ w + b`) without the
+ * general broadcasting loop. In place, or float32 with a native BLAS ({@link addsRowNatively}):
+ * the matrix copied into the result (a memcpy), then a rank-1 update adds the row with the loop's
+ * bits, vectorised and on the BLAS's threads. Otherwise one pass of a loop written for the element
+ * type (for float64 that beats the two passes of copy and update). Null when the general loop is
+ * to be used.
  */
 function addRow(x: Operand, y: Operand, options: OutOptions): Tensor | null {
   if (!(x instanceof Tensor) || !(y instanceof Tensor) || y.ndim !== 1 || x.ndim < 2) return null;
   const n = y.size, rows = x.size / Math.max(n, 1);
-  if (x.dtype !== y.dtype || x.shape[x.ndim - 1] !== n || !addsRowNatively(x.data, y.data, rows)) {
-    return null;
-  }
+  if (x.dtype !== y.dtype || x.shape[x.ndim - 1] !== n) return null;
   const out = options.out
     ? outData("add", options.out, x.shape, x.dtype)
     : allocate(x.dtype, x.size);
-  // The row must not be overwritten before it is read; an out that is `x` itself needs no copy,
-  // one that overlaps `x` elsewhere is left to the loop.
+  // The row must not be overwritten before it is read; an out that is `x` itself is fine, one
+  // that overlaps `x` elsewhere is left to the general loop.
   if (overlaps(out, y.data) || (out !== x.data && overlaps(out, x.data))) return null;
-  if (out !== x.data) out.set(x.data);
-  addRowInPlace(out, y.data, rows);
+  if (out === x.data || (out instanceof Float32Array && addsRowNatively(out, y.data, rows))) {
+    if (out !== x.data) out.set(x.data);
+    addRowInPlace(out, y.data, rows);
+  } else addRowInto(out, x.data, y.data, rows);
   return options.out ?? new Tensor(out, x.shape);
 }
 

@@ -86,3 +86,31 @@ function columnSums64(
     }
   }
 }
+
+/**
+ * `out[r * n + j] = x[r * n + j] + row[j]` for the row-major [rows, n] matrix `x` and a row of
+ * length n, all three of one element type: a bias added to a matrix, into another matrix.
+ */
+export function addRowInto(
+  out: Float32Array | Float64Array,
+  x: Float32Array | Float64Array,
+  row: Float32Array | Float64Array,
+  rows: number,
+): void {
+  if (out instanceof Float32Array) addRow32(out, x as Float32Array, row as Float32Array, rows);
+  else addRow64(out, x as Float64Array, row as Float64Array, rows);
+}
+
+function addRow32(out: Float32Array, x: Float32Array, row: Float32Array, rows: number): void {
+  const n = row.length;
+  for (let o = 0, end = rows * n; o < end; o += n) {
+    for (let j = 0; j < n; j++) out[o + j] = x[o + j] + row[j];
+  }
+}
+
+function addRow64(out: Float64Array, x: Float64Array, row: Float64Array, rows: number): void {
+  const n = row.length;
+  for (let o = 0, end = rows * n; o < end; o += n) {
+    for (let j = 0; j < n; j++) out[o + j] = x[o + j] + row[j];
+  }
+}

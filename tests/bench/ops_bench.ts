@@ -9,6 +9,8 @@
  *   allocate 1 GiB of results);
  * - `out`: the same function writing into a kept tensor (`{out}`, or a layer reusing its buffers).
  *
+ * The three take turns, call by call, and each time is the median of its calls.
+ *
  * @module
  */
 import { autoChoice, getCalibration, type KernelDType, tryBackend } from "../../kernels/mod.ts";
@@ -16,17 +18,25 @@ import { add, matmul, maximum, sum } from "../../lib/tensor/mod.ts";
 import { allocate, Tensor } from "../../lib/tensor/tensor.ts";
 import { Linear } from "../../lib/nn/mod.ts";
 
-/** Median milliseconds of `runs` calls of `fn`, after `warmup` calls (default 1). */
-function medianMs(fn: () => void, runs: number, warmup = 1): number {
-  for (let w = 0; w < warmup; w++) fn();
-  const times: number[] = [];
+/**
+ * Median milliseconds of each function over `runs` rounds, the functions taking turns within each
+ * round, so that the machine speeding up or slowing down during the measurement (a virtual
+ * machine's speed drifts by 10-30% within minutes) weighs on all of them alike and their ratio
+ * holds. Function `i` first runs `warmup[i]` times (default 1).
+ */
+function interleavedMs(fns: (() => void)[], runs: number, warmup: number[] = []): number[] {
+  fns.forEach((fn, i) => {
+    for (let w = 0; w < (warmup[i] ?? 1); w++) fn();
+  });
+  const times = fns.map(() => [] as number[]);
   for (let r = 0; r < runs; r++) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
+    fns.forEach((fn, i) => {
+      const t0 = performance.now();
+      fn();
+      times[i].push(performance.now() - t0);
+    });
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(runs / 2)];
+  return times.map((t) => t.sort((a, b) => a - b)[Math.floor(runs / 2)]);
 }
 
 /** Uniform values in [-0.5, 0.5) from a small LCG (deterministic, no lib/random). */
@@ -100,9 +110,15 @@ export function opsRows(options: { quick?: boolean } = {}): string[][] {
       const c = filled(dtype, [m, n], 3);
       const backend = tryBackend(autoChoice(table, dtype, m * n * k, tryBackend))!;
       const call = { transA: false, transB: false, m, n, k, alpha: 1, beta: 0 };
-      const raw = medianMs(() => backend.gemm({ ...call, a: a.data, b: b.data, c: c.data }), runs);
-      const fresh = medianMs(() => matmul(a, b), runs, steady(c.data.byteLength));
-      const out = medianMs(() => matmul(a, b, { out: c }), runs);
+      const [raw, fresh, out] = interleavedMs(
+        [
+          () => backend.gemm({ ...call, a: a.data, b: b.data, c: c.data }),
+          () => matmul(a, b),
+          () => matmul(a, b, { out: c }),
+        ],
+        runs,
+        [1, steady(c.data.byteLength)],
+      );
       rows.push(row(`matmul ${m}x${k} @ ${k}x${n} ${dtype} (${backend.name})`, raw, fresh, out));
     }
   }
@@ -111,38 +127,47 @@ export function opsRows(options: { quick?: boolean } = {}): string[][] {
     const z = filled(dtype, [60000, 128], 4), bias = filled(dtype, [128], 5);
     const y = filled(dtype, [60000, 128], 6);
     const zd = z.data, bd = bias.data, yd = y.data;
-    const rawAdd = medianMs(() => raw.add(zd, bd, yd), runs);
-    rows.push(
-      row(
-        `add(z, bias) 60000x128 + 128 ${dtype}`,
-        rawAdd,
-        medianMs(() => add(z, bias), runs, steady(y.data.byteLength)),
-        medianMs(() => add(z, bias, { out: y }), runs),
-      ),
+    const warmup = [1, steady(y.data.byteLength)];
+    const [rawAdd, freshAdd, outAdd] = interleavedMs(
+      [
+        () => raw.add(zd, bd, yd),
+        () => add(z, bias),
+        () => add(z, bias, { out: y }),
+      ],
+      runs,
+      warmup,
     );
-    const rawRelu = medianMs(() => raw.relu(zd, yd), runs);
-    rows.push(
-      row(
-        `maximum(z, 0) 60000x128 ${dtype}`,
-        rawRelu,
-        medianMs(() => maximum(z, 0), runs, steady(y.data.byteLength)),
-        medianMs(() => maximum(z, 0, { out: y }), runs),
-      ),
+    rows.push(row(`add(z, bias) 60000x128 + 128 ${dtype}`, rawAdd, freshAdd, outAdd));
+    const [rawRelu, freshRelu, outRelu] = interleavedMs(
+      [
+        () => raw.relu(zd, yd),
+        () => maximum(z, 0),
+        () => maximum(z, 0, { out: y }),
+      ],
+      runs,
+      warmup,
     );
+    rows.push(row(`maximum(z, 0) 60000x128 ${dtype}`, rawRelu, freshRelu, outRelu));
     const acc = new Float64Array(128), colSums = allocate(dtype, 128);
-    const rawSum = medianMs(() => {
-      raw.colSums(zd, acc);
-      colSums.set(acc);
-    }, runs);
-    const fresh = medianMs(() => sum(z, { axis: 0 }), runs, steady(colSums.byteLength));
-    rows.push(row(`sum(z, {axis: 0}) 60000x128 ${dtype}`, rawSum, fresh, NaN));
+    const [rawSum, freshSum] = interleavedMs(
+      [
+        () => {
+          raw.colSums(zd, acc);
+          colSums.set(acc);
+        },
+        () => sum(z, { axis: 0 }),
+      ],
+      runs,
+      [1, steady(colSums.byteLength)],
+    );
+    rows.push(row(`sum(z, {axis: 0}) 60000x128 ${dtype}`, rawSum, freshSum, NaN));
     // A Linear layer's forward: gemm + bias against the layer allocating or reusing its output.
     const x = filled(dtype, [60000, 784], 7);
     const layer = new Linear(784, 128, { init: "zeros", dtype });
     layer.weight.data.set(filled(dtype, [784, 128], 8).data);
     const backend = tryBackend(autoChoice(table, dtype, 60000 * 128 * 784, tryBackend))!;
     const w = layer.weight.data;
-    const rawLinear = medianMs(() => {
+    const rawLinear = () => {
       backend.gemm({
         transA: false,
         transB: false,
@@ -156,13 +181,18 @@ export function opsRows(options: { quick?: boolean } = {}): string[][] {
         c: yd,
       });
       raw.bias(yd, bd);
-    }, runs);
-    const freshLinear = medianMs(() => layer.forward(x), runs, steady(y.data.byteLength));
-    layer.reuseBuffers = true;
-    const outLinear = medianMs(() => layer.forward(x), runs);
-    rows.push(
-      row(`Linear(784, 128).forward, batch 60000 ${dtype}`, rawLinear, freshLinear, outLinear),
+    };
+    // The same layer cannot both allocate and reuse its output, so a second one with the same
+    // weights reuses its buffers.
+    const kept = new Linear(784, 128, { init: "zeros", dtype });
+    kept.weight.data.set(w);
+    kept.reuseBuffers = true;
+    const [rawL, freshL, outL] = interleavedMs(
+      [rawLinear, () => layer.forward(x), () => kept.forward(x)],
+      runs,
+      warmup,
     );
+    rows.push(row(`Linear(784, 128).forward, batch 60000 ${dtype}`, rawL, freshL, outL));
   }
   return rows;
 }
