@@ -54,6 +54,7 @@ import {
   SGD,
   Tensor,
   tensor,
+  type TensorData,
   toOnnx,
 } from "../lib/mod.ts";
 import { gemm } from "../kernels/mod.ts";
@@ -436,8 +437,26 @@ class ActivationReLU {
 
   backward(dvalues: Tensor): void {
     this.dinputs = reuse(this.dinputs, dvalues.shape[0], dvalues.shape[1], dvalues.dtype);
-    const x = this.inputs!.data, d = dvalues.data, out = this.dinputs.data;
-    for (let i = 0; i < d.length; i++) out[i] = x[i] <= 0 ? 0 : d[i];
+    // dinputs = dvalues, then dinputs[inputs <= 0] = 0; without a branch, for the same reason as
+    // in forward: each value's bits are ANDed with a mask of all ones (keep it) or all zeros (+0).
+    // Multiplying by a 0/1 mask instead would turn -5 × 0 into -0, not the assignment's 0.
+    keepWherePositive(this.inputs!.data, dvalues.data, this.dinputs.data);
+  }
+}
+
+/** `out[i] = x[i] <= 0 ? 0 : d[i]` (bit for bit, NaN included), on the 32-bit words of the values. */
+function keepWherePositive(x: TensorData, d: TensorData, out: TensorData): void {
+  const words = d.BYTES_PER_ELEMENT / 4; // 1 for float32, 2 for float64
+  const dw = new Int32Array(d.buffer, d.byteOffset, d.length * words);
+  const ow = new Int32Array(out.buffer, out.byteOffset, out.length * words);
+  if (words === 1) {
+    for (let i = 0; i < x.length; i++) ow[i] = dw[i] & -!(x[i] <= 0);
+    return;
+  }
+  for (let i = 0; i < x.length; i++) {
+    const mask = -!(x[i] <= 0); // -1 (all ones) where x > 0 or x is NaN, else 0
+    ow[2 * i] = dw[2 * i] & mask;
+    ow[2 * i + 1] = dw[2 * i + 1] & mask;
   }
 }
 
