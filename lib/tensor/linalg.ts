@@ -10,6 +10,7 @@
 import { type Backend, gemm, getBackend, tryBackend } from "../../kernels/mod.ts";
 import { allocate, shapeStr, Tensor } from "./tensor.ts";
 import { astype } from "./creation.ts";
+import { addRowInto } from "./typed_loops.ts";
 
 /** Options of {@link matmul}. */
 export interface MatmulOptions {
@@ -135,7 +136,8 @@ function rowAdder(
 }
 
 /**
- * `y[r, :] += row` for each of the `rows` rows of the row-major `y` ([rows, row.length]), in place:
+ * `y[r, :] += row` for each of the `rows` rows of the row-major `y` ([rows, row.length]; `row` of
+ * the same element type), in place:
  * a bias added to a layer's output.
  *
  * Large sums go to the native BLAS as a rank-1 update, `y = 1 * ones[rows, 1] @ row[1, n] + 1 * y`:
@@ -167,9 +169,7 @@ export function addRowInPlace(
     });
     return;
   }
-  for (let o = 0, end = rows * n; o < end; o += n) {
-    for (let j = 0; j < n; j++) y[o + j] += row[j];
-  }
+  addRowInto(y, y, row, rows); // the loop, compiled per element type
 }
 
 /** Whether `v` holds a negative zero. */

@@ -89,7 +89,8 @@ function columnSums64(
 
 /**
  * `out[r * n + j] = x[r * n + j] + row[j]` for the row-major [rows, n] matrix `x` and a row of
- * length n, all three of one element type: a bias added to a matrix, into another matrix.
+ * length n, all three of one element type: a bias added to a matrix, into another matrix or into
+ * `x` itself (`out === x`).
  */
 export function addRowInto(
   out: Float32Array | Float64Array,
