@@ -99,7 +99,7 @@ function row(name: string, raw: number, fresh: number, out: number): string[] {
 
 /** The rows of the table (matrix products, element-wise ops, a reduction, a Linear layer). */
 export function opsRows(options: { quick?: boolean } = {}): string[][] {
-  const runs = options.quick ? 5 : 11;
+  const runs = options.quick ? 5 : 21;
   const rows: string[][] = [];
   const products: [number, number, number][] = [[60000, 128, 784]];
   if (!options.quick) products.unshift([1024, 1024, 1024]);
